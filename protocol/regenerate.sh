@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates the committed Thrift Java code from src/main/thrift/elves.thrift.
+# Needs Debian's thrift-compiler 0.17 (apt-get install thrift-compiler); the generated code is
+# committed so that a build needs no compiler, and ThriftCodeMatchesIdlTest checks it is current.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here/src/main/java}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+thrift --gen java:generated_annotations=suppress -out "$tmp" "$here/src/main/thrift/elves.thrift"
+rm -rf "$out/org/elves/protocol/thrift"
+mkdir -p "$out/org/elves/protocol"
+cp -r "$tmp/org/elves/protocol/thrift" "$out/org/elves/protocol/"

@@ -1,0 +1,99 @@
+package org.elves.protocol;
+
+/**
+ * The return codes of the reference's table (§3.3), written on the wire as {@code [code]Value}.
+ * Codes marked "extension" are ours, for cases the original table does not separate; each is
+ * documented in docs/api.md.
+ */
+public enum ErrorCode {
+    MISSING_SIGN_PARAM("401.1", "Unauthorized Missing Sign Param"),
+    AUTH_ID_ILLEGAL("401.2", "Unauthorized AuthId Is Illegal"),
+    SIGN_TYPE_ILLEGAL("401.3", "Unauthorized SignType Is Illegal"),
+    SIGN_LENGTH_ILLEGAL("401.4", "Unauthorized Sign Length Is Illegal"),
+    SIGN_ERROR("401.5", "Unauthorized Sign Error"),
+    PERMISSION_DENIED("401.6", "Unauthorized AuthId Permission Denied"),
+    SIGN_TIMEOUT("401.7", "Unauthorized Sign Timeout"),
+    TIMESTAMP_ILLEGAL("401.8", "Unauthorized Timestamp Is Illegal"),
+    MODULE_SUPERVISOR_DISABLED("402.1", "Require Module (supervisor) Not Enabled"),
+    MODULE_CRON_DISABLED("402.2", "Require Module (cron) Not Enabled"),
+    MODULE_QUEUE_DISABLED("402.3", "Require Module (queue) Not Enabled"),
+    PARAM_IP("403.1", "Request Params (ip) Illegal"),
+    PARAM_PARAM("403.2", "Request Params (param) Illegal"),
+    PARAM_APP("403.3", "Request Params (app) Illegal"),
+    PARAM_MODE("403.4", "Request Params (mode) Illegal"),
+    PARAM_CRON_RULE("403.5", "Request Params (cron-rule) Illegal"),
+    PARAM_QUEUE_ID("403.6", "Request Params (queue_id) Illegal"),
+    PARAM_FUNC("403.7", "Request Params (func) Illegal"),
+    PARAM_TIMEOUT("403.8", "Request Params (timeout) Illegal"),
+    PARAM_CRON_ID("403.9", "Request Params (cron_id) Illegal"),
+    /** extension: a parameter given twice would be signed ambiguously (reference G2). */
+    PARAM_REPEATED("403.10", "Request Params Repeated"),
+    /** extension: an unknown API path. */
+    PATH_NOT_FOUND("404.1", "Request Path Not Found"),
+    SEND_JOB_FAIL("410.1", "Send Job To Agent Fail"),
+    /** extension: the agent took the job but gave no answer within timeout plus margin. */
+    AGENT_ANSWER_TIMEOUT("410.2", "Agent Answer Timeout"),
+    CRON_NOT_FOUND("411.1", "Not Find Cron Job To Operate"),
+    QUEUE_NOT_FOUND("412.1", "Queue Not Found"),
+    QUEUE_STATUS("412.2", "Queue Status Incorrect"),
+    STOP_TASK_ERROR("412.3", "Stop Task Error"),
+    DEPEND_TASK_NOT_FOUND("412.4", "Depend Task Not Found"),
+    AUTH_ID_NOT_FOUND("413.1", "AuthId Not Found"),
+    APP_NOT_FOUND("413.2", "App Not Found"),
+    AGENT_NOT_FOUND("414.1", "Agent Info Not Found"),
+    /** extension: the agent is known but has not sent a heartbeat within the online window. */
+    AGENT_OFFLINE("414.2", "Agent Offline"),
+    INTERNAL("500", "Internal ServerError"),
+    /** extension: a center component did not answer an rpc.call in time. */
+    COMPONENT_TIMEOUT("500.1", "Internal Component Timeout");
+
+    private final String code;
+    private final String value;
+
+    ErrorCode(String code, String value) {
+        this.code = code;
+        this.value = value;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    /** {@code [code]Value}, the exact error text of the reference. */
+    public String text() {
+        return "[" + code + "]" + value;
+    }
+
+    /** {@code [code]Value: detail}; the detail says what exactly was wrong. */
+    public String text(String detail) {
+        return detail == null || detail.isEmpty() ? text() : text() + ": " + detail;
+    }
+
+    /** The HTTP status that goes with the code: its integer part (401, 403, 414, 500, ...). */
+    public int httpStatus() {
+        int dot = code.indexOf('.');
+        return Integer.parseInt(dot < 0 ? code : code.substring(0, dot));
+    }
+
+    /** The code of an error text such as {@code [414.1]Agent Info Not Found}, or null. */
+    public static ErrorCode ofText(String errorText) {
+        if (errorText == null || !errorText.startsWith("[")) {
+            return null;
+        }
+        int end = errorText.indexOf(']');
+        if (end < 0) {
+            return null;
+        }
+        String code = errorText.substring(1, end);
+        for (ErrorCode c : values()) {
+            if (c.code.equals(code)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

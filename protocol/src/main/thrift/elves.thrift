@@ -1,0 +1,55 @@
+// Elves wire protocol. Field ids and types are what the original Elves speaks (reference §5);
+// fields added here are optional with new ids, so original agents and ours stay interchangeable.
+// Regenerate the Java code with protocol/regenerate.sh (Debian's thrift-compiler 0.17).
+
+namespace java org.elves.protocol.thrift
+
+struct Instruct {
+  1: string id,       // 16-hex task/cron id
+  2: string ip,       // agent IP
+  3: string type,     // "rt" | "queue" | "cron"
+  4: string mode,     // "P" | "NP"
+  5: string app,      // app instruct
+  6: string func,     // app method
+  7: string param,    // JSON text
+  8: i32    timeout,  // seconds; 0 = no limit on the agent
+  9: string proxy     // custom worker entry ("" = default)
+}
+
+struct Reinstruct {   // field id 2 is unused in every version of the original
+  1: Instruct ins,
+  3: i32    flag,     // 1 worker said true; 0 worker said false; -1 system error
+  4: i32    costtime, // worker run time, ms
+  5: string result    // worker result text
+}
+
+struct AgentInfo {
+  1: string id,               // agent asset/alias
+  2: string ip,               // agent IP, its identity in the center
+  3: string version,          // agent software version
+  4: string apps,             // JSON text {"app":"version",...}
+  5: optional string type,    // agent implementation, e.g. "java"
+  6: optional i64 startTime,  // agent start, ms since the epoch
+  7: optional list<string> ipList,  // every address of the machine
+  8: optional i32 interval    // the agent's heartbeat period, seconds
+}
+
+service AgentService {
+  string           aliveCheck(),
+  list<Reinstruct> instructionInvokeAsync(1: list<Instruct> insList),
+  Reinstruct       instructionInvokeSync(1: Instruct ins)
+}
+
+service SchedulerService {
+  string     aliveCheck(),
+  string     dataTransport(1: Reinstruct reins),
+  Reinstruct instructionTransit(1: Instruct ins)
+}
+
+service HeartbeatService {
+  string heartbeatPackage(1: AgentInfo info)
+}
+
+service AppService {
+  string runProcessor(1: Reinstruct reins)
+}
