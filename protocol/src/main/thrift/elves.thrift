@@ -31,7 +31,8 @@ struct AgentInfo {
   5: optional string type,    // agent implementation, e.g. "java"
   6: optional i64 startTime,  // agent start, ms since the epoch
   7: optional list<string> ipList,  // every address of the machine
-  8: optional i32 interval    // the agent's heartbeat period, seconds
+  8: optional i32 interval,   // the agent's heartbeat period, seconds
+  9: optional i32 port        // the agent's Thrift port (the original assumes one port for all)
 }
 
 service AgentService {

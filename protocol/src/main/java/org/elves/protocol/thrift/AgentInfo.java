@@ -18,6 +18,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
   private static final org.apache.thrift.protocol.TField START_TIME_FIELD_DESC = new org.apache.thrift.protocol.TField("startTime", org.apache.thrift.protocol.TType.I64, (short)6);
   private static final org.apache.thrift.protocol.TField IP_LIST_FIELD_DESC = new org.apache.thrift.protocol.TField("ipList", org.apache.thrift.protocol.TType.LIST, (short)7);
   private static final org.apache.thrift.protocol.TField INTERVAL_FIELD_DESC = new org.apache.thrift.protocol.TField("interval", org.apache.thrift.protocol.TType.I32, (short)8);
+  private static final org.apache.thrift.protocol.TField PORT_FIELD_DESC = new org.apache.thrift.protocol.TField("port", org.apache.thrift.protocol.TType.I32, (short)9);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new AgentInfoStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new AgentInfoTupleSchemeFactory();
@@ -30,6 +31,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
   public long startTime; // optional
   public @org.apache.thrift.annotation.Nullable java.util.List<java.lang.String> ipList; // optional
   public int interval; // optional
+  public int port; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -40,7 +42,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     TYPE((short)5, "type"),
     START_TIME((short)6, "startTime"),
     IP_LIST((short)7, "ipList"),
-    INTERVAL((short)8, "interval");
+    INTERVAL((short)8, "interval"),
+    PORT((short)9, "port");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -72,6 +75,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           return IP_LIST;
         case 8: // INTERVAL
           return INTERVAL;
+        case 9: // PORT
+          return PORT;
         default:
           return null;
       }
@@ -117,8 +122,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
   // isset id assignments
   private static final int __STARTTIME_ISSET_ID = 0;
   private static final int __INTERVAL_ISSET_ID = 1;
+  private static final int __PORT_ISSET_ID = 2;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.TYPE,_Fields.START_TIME,_Fields.IP_LIST,_Fields.INTERVAL};
+  private static final _Fields optionals[] = {_Fields.TYPE,_Fields.START_TIME,_Fields.IP_LIST,_Fields.INTERVAL,_Fields.PORT};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -138,6 +144,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
             new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING))));
     tmpMap.put(_Fields.INTERVAL, new org.apache.thrift.meta_data.FieldMetaData("interval", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+    tmpMap.put(_Fields.PORT, new org.apache.thrift.meta_data.FieldMetaData("port", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(AgentInfo.class, metaDataMap);
@@ -185,6 +193,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       this.ipList = __this__ipList;
     }
     this.interval = other.interval;
+    this.port = other.port;
   }
 
   @Override
@@ -204,6 +213,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     this.ipList = null;
     setIntervalIsSet(false);
     this.interval = 0;
+    setPortIsSet(false);
+    this.port = 0;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -418,6 +429,29 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __INTERVAL_ISSET_ID, value);
   }
 
+  public int getPort() {
+    return this.port;
+  }
+
+  public AgentInfo setPort(int port) {
+    this.port = port;
+    setPortIsSet(true);
+    return this;
+  }
+
+  public void unsetPort() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __PORT_ISSET_ID);
+  }
+
+  /** Returns true if field port is set (has been assigned a value) and false otherwise */
+  public boolean isSetPort() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __PORT_ISSET_ID);
+  }
+
+  public void setPortIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __PORT_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -485,6 +519,14 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       }
       break;
 
+    case PORT:
+      if (value == null) {
+        unsetPort();
+      } else {
+        setPort((java.lang.Integer)value);
+      }
+      break;
+
     }
   }
 
@@ -516,6 +558,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     case INTERVAL:
       return getInterval();
 
+    case PORT:
+      return getPort();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -544,6 +589,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       return isSetIpList();
     case INTERVAL:
       return isSetInterval();
+    case PORT:
+      return isSetPort();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -633,6 +680,15 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         return false;
     }
 
+    boolean this_present_port = true && this.isSetPort();
+    boolean that_present_port = true && that.isSetPort();
+    if (this_present_port || that_present_port) {
+      if (!(this_present_port && that_present_port))
+        return false;
+      if (this.port != that.port)
+        return false;
+    }
+
     return true;
   }
 
@@ -671,6 +727,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     hashCode = hashCode * 8191 + ((isSetInterval()) ? 131071 : 524287);
     if (isSetInterval())
       hashCode = hashCode * 8191 + interval;
+
+    hashCode = hashCode * 8191 + ((isSetPort()) ? 131071 : 524287);
+    if (isSetPort())
+      hashCode = hashCode * 8191 + port;
 
     return hashCode;
   }
@@ -763,6 +823,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetPort(), other.isSetPort());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetPort()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.port, other.port);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -848,6 +918,12 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (!first) sb.append(", ");
       sb.append("interval:");
       sb.append(this.interval);
+      first = false;
+    }
+    if (isSetPort()) {
+      if (!first) sb.append(", ");
+      sb.append("port:");
+      sb.append(this.port);
       first = false;
     }
     sb.append(")");
@@ -971,6 +1047,14 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 9: // PORT
+            if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+              struct.port = iprot.readI32();
+              struct.setPortIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1038,6 +1122,11 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeI32(struct.interval);
         oprot.writeFieldEnd();
       }
+      if (struct.isSetPort()) {
+        oprot.writeFieldBegin(PORT_FIELD_DESC);
+        oprot.writeI32(struct.port);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1081,7 +1170,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (struct.isSetInterval()) {
         optionals.set(7);
       }
-      oprot.writeBitSet(optionals, 8);
+      if (struct.isSetPort()) {
+        optionals.set(8);
+      }
+      oprot.writeBitSet(optionals, 9);
       if (struct.isSetId()) {
         oprot.writeString(struct.id);
       }
@@ -1112,12 +1204,15 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (struct.isSetInterval()) {
         oprot.writeI32(struct.interval);
       }
+      if (struct.isSetPort()) {
+        oprot.writeI32(struct.port);
+      }
     }
 
     @Override
     public void read(org.apache.thrift.protocol.TProtocol prot, AgentInfo struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-      java.util.BitSet incoming = iprot.readBitSet(8);
+      java.util.BitSet incoming = iprot.readBitSet(9);
       if (incoming.get(0)) {
         struct.id = iprot.readString();
         struct.setIdIsSet(true);
@@ -1158,6 +1253,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (incoming.get(7)) {
         struct.interval = iprot.readI32();
         struct.setIntervalIsSet(true);
+      }
+      if (incoming.get(8)) {
+        struct.port = iprot.readI32();
+        struct.setPortIsSet(true);
       }
     }
   }
