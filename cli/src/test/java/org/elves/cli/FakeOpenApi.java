@@ -1,0 +1,221 @@
+package org.elves.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.elves.protocol.ApiSignature;
+import org.elves.protocol.ErrorCode;
+import org.elves.protocol.Json;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in OpenAPI on 127.0.0.1: checks every request's signature as the reference says
+ * (recomputed from the received parameters with the shared ApiSignature), then answers per ip:
+ * <ul>
+ * <li>10.0.0.1: ok, worker_flag "1", a two-line message, cost "74"</li>
+ * <li>10.0.0.2: worker failure, worker_flag "0"</li>
+ * <li>10.0.0.3: [414.1] with HTTP 414 (errors come with the HTTP status of their code)</li>
+ * <li>10.0.0.4: answers only after {@link #SLOW_MILLIS}, past the tests' client wait</li>
+ * <li>10.0.0.5: worker system error, worker_flag -1 sent as a number</li>
+ * <li>10.0.1.*: ok after {@link #BUSY_MILLIS}, to see how many calls are in flight at once</li>
+ * <li>any other: [414.1]</li>
+ * </ul>
+ * The path /api/v2/html answers an HTML page with HTTP 502, like a proxy in front of a dead
+ * center.
+ */
+public final class FakeOpenApi implements AutoCloseable {
+    public static final String AUTH_ID = "7";
+    public static final String KEY = "s3cr3t-Key-4711";
+    public static final long SLOW_MILLIS = 3000;
+    public static final long BUSY_MILLIS = 150;
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final List<Map<String, String>> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> methods = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> paths = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+
+    public FakeOpenApi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // daemon threads: a handler still sleeping for 10.0.0.4 must not outlive the test run
+        threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-openapi");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Parameters of every request received so far, decoded, in arrival order. */
+    public List<Map<String, String>> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    public List<String> methods() {
+        synchronized (methods) {
+            return List.copyOf(methods);
+        }
+    }
+
+    public List<String> paths() {
+        synchronized (paths) {
+            return List.copyOf(paths);
+        }
+    }
+
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try {
+            String raw = "POST".equals(exchange.getRequestMethod())
+                    ? new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    : exchange.getRequestURI().getRawQuery();
+            Map<String, String> params = decode(raw);
+            String path = exchange.getRequestURI().getPath();
+            requests.add(params);
+            methods.add(exchange.getRequestMethod());
+            paths.add(path);
+            if (path.endsWith("/api/v2/html")) {
+                send(exchange, 502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
+                return;
+            }
+            ErrorCode authError = checkSignature(path, params);
+            if (authError != null) {
+                sendError(exchange, authError);
+                return;
+            }
+            answer(exchange, params.get("ip"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inFlight.decrementAndGet();
+            exchange.close();
+        }
+    }
+
+    /** The reference's check order (§3.2.1 step 8), with the window of the original center. */
+    private static ErrorCode checkSignature(String path, Map<String, String> params) {
+        for (String name : List.of(ApiSignature.TIMESTAMP, ApiSignature.SIGN_TYPE, ApiSignature.SIGN,
+                ApiSignature.AUTH_ID)) {
+            if (!params.containsKey(name)) {
+                return ErrorCode.MISSING_SIGN_PARAM;
+            }
+        }
+        if (!"md5".equalsIgnoreCase(params.get(ApiSignature.SIGN_TYPE))) {
+            return ErrorCode.SIGN_TYPE_ILLEGAL;
+        }
+        if (params.get(ApiSignature.SIGN).length() != 32) {
+            return ErrorCode.SIGN_LENGTH_ILLEGAL;
+        }
+        if (!params.get(ApiSignature.TIMESTAMP).matches("\\d+")) {
+            return ErrorCode.TIMESTAMP_ILLEGAL;
+        }
+        long age = System.currentTimeMillis() / 1000 - Long.parseLong(params.get(ApiSignature.TIMESTAMP));
+        if (Math.abs(age) >= 180) {
+            return ErrorCode.SIGN_TIMEOUT;
+        }
+        if (!ApiSignature.verify(path, params, KEY, params.get(ApiSignature.SIGN))) {
+            return ErrorCode.SIGN_ERROR;
+        }
+        return null;
+    }
+
+    private void answer(HttpExchange exchange, String ip) throws IOException, InterruptedException {
+        String id = String.format("%016x", (long) (ip == null ? 0 : ip.hashCode()));
+        if ("10.0.0.1".equals(ip)) {
+            sendOk(exchange, id, "1", "hello from 10.0.0.1\nsecond line", "74");
+        } else if ("10.0.0.2".equals(ip)) {
+            sendOk(exchange, id, "0", "disk full", "12");
+        } else if ("10.0.0.4".equals(ip)) {
+            Thread.sleep(SLOW_MILLIS);
+            sendOk(exchange, id, "1", "too late", "3000");
+        } else if ("10.0.0.5".equals(ip)) {
+            // the original center sends worker_flag and worker_costtime as numbers ([Impl] int)
+            ObjectNode doc = envelope(true, "");
+            doc.putObject("result").put("id", id).put("worker_flag", -1)
+                    .put("worker_message", "worker crashed").put("worker_costtime", 5);
+            send(exchange, 200, Json.text(doc));
+        } else if (ip != null && ip.startsWith("10.0.1.")) {
+            Thread.sleep(BUSY_MILLIS);
+            sendOk(exchange, id, "1", "busy " + ip, "150");
+        } else {
+            sendError(exchange, ErrorCode.AGENT_NOT_FOUND);
+        }
+    }
+
+    private static ObjectNode envelope(boolean flag, String error) {
+        ObjectNode doc = Json.MAPPER.createObjectNode();
+        doc.put("flag", String.valueOf(flag));
+        doc.put("error", error);
+        return doc;
+    }
+
+    private static void sendOk(HttpExchange exchange, String id, String workerFlag, String message, String cost)
+            throws IOException {
+        ObjectNode doc = envelope(true, "");
+        doc.putObject("result").put("id", id).put("worker_flag", workerFlag)
+                .put("worker_message", message).put("worker_costtime", cost);
+        send(exchange, 200, Json.text(doc));
+    }
+
+    private static void sendError(HttpExchange exchange, ErrorCode code) throws IOException {
+        send(exchange, code.httpStatus(), Json.text(envelope(false, code.text())));
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static Map<String, String> decode(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(name, value);
+        }
+        return params;
+    }
+}
