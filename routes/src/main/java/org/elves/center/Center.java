@@ -1,0 +1,149 @@
+package org.elves.center;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.elves.center.common.CommonConfiguration;
+import org.elves.config.ElvesConfig;
+import org.elves.config.InstanceRegistration;
+import org.elves.config.LocalInstance;
+import org.elves.config.camel.ElvesPropertiesSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Runs any subset of the center's components in one Camel Main: each component adds its
+ * CamelConfiguration and its folder of YAML routes. All of them together is the standalone
+ * center; one per process is the distributed shape.
+ */
+public final class Center implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Center.class);
+    private static final String ROUTES_PACKAGE = "org/elves/center";
+    public static final String VERSION = "0.1.0";
+
+    private final Main main;
+    private final List<Component> components;
+    private final List<InstanceRegistration> registrations;
+
+    private Center(Main main, List<Component> components, List<InstanceRegistration> registrations) {
+        this.main = main;
+        this.components = components;
+        this.registrations = registrations;
+    }
+
+    /** A config builder with the defaults of the center and of these components. */
+    public static ElvesConfig.Builder configFor(List<Component> components) {
+        List<String> names = new ArrayList<>();
+        names.add("center");
+        components.forEach(c -> names.add(c.id()));
+        return ElvesConfig.builder().components(names);
+    }
+
+    /** Starts the components; returns when every route runs (or throws with the reason). */
+    public static Center start(ElvesConfig config, List<Component> components) throws Exception {
+        if (components.contains(Component.OPENAPI)) {
+            requireFreePort(config.get("elves.openapi.host", "127.0.0.1"), config.getInt("elves.openapi.port", 9091));
+        }
+        Main main = new Main();
+        main.bind("elvesConfig", config);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                // {{elves.*}} placeholders in routes and @PropertyInject resolve from the one config reader
+                m.getCamelContext().getPropertiesComponent().addPropertiesSource(new ElvesPropertiesSource(config));
+            }
+        });
+        main.configure().addConfiguration(CommonConfiguration.class);
+        components.forEach(c -> main.configure().addConfiguration(c.configuration()));
+        main.addInitialProperty("camel.main.name", "elves-" + components.stream().map(Component::id).collect(Collectors.joining("-")));
+        main.addInitialProperty("camel.main.routes-include-pattern", routesPattern(config, components));
+        configureReload(main, config, components);
+        if (components.contains(Component.OPENAPI)) {
+            main.addInitialProperty("camel.server.enabled", "true");
+            main.addInitialProperty("camel.server.host", config.get("elves.openapi.host", "127.0.0.1"));
+            main.addInitialProperty("camel.server.port", config.get("elves.openapi.port", "9091"));
+        }
+        main.start();
+        List<InstanceRegistration> registrations = new ArrayList<>();
+        for (Component c : components) {
+            Integer port = c == Component.OPENAPI ? config.getInt("elves.openapi.port", 9091) : null;
+            String id = port != null ? LocalInstance.id(port) : LocalInstance.idByPid();
+            config.registerInstance(c.id(), id, LocalInstance.data(VERSION, port)).ifPresent(registrations::add);
+        }
+        LOG.info("Elves center started: {}", components.stream().map(Component::id).toList());
+        return new Center(main, components, registrations);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public List<Component> components() {
+        return components;
+    }
+
+    @Override
+    public void close() {
+        registrations.forEach(InstanceRegistration::close);
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("center did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    private static String routesPattern(ElvesConfig config, List<Component> components) {
+        String dir = config.get("elves.routes.dir", "");
+        List<String> folders = new ArrayList<>();
+        folders.add("common");
+        components.forEach(c -> folders.add(c.id()));
+        return folders.stream()
+                .map(f -> dir.isBlank()
+                        ? "classpath:" + ROUTES_PACKAGE + "/" + f + "/*.camel.yaml"
+                        : "file:" + Path.of(dir, f).toAbsolutePath() + "/*.camel.yaml")
+                .collect(Collectors.joining(","));
+    }
+
+    /**
+     * With a routes directory, edits of its YAML files apply live. Only this process's own
+     * folders are watched, so a shared directory never loads another component's routes.
+     */
+    private static void configureReload(Main main, ElvesConfig config, List<Component> components) {
+        String dir = config.get("elves.routes.dir", "");
+        if (dir.isBlank()) {
+            return;
+        }
+        Path root = Path.of(dir).toAbsolutePath();
+        if (!Files.isDirectory(root)) {
+            throw new IllegalArgumentException("elves.routes.dir is not a directory: " + root);
+        }
+        boolean single = components.size() == 1;
+        main.addInitialProperty("camel.main.routes-reload-enabled", "true");
+        main.addInitialProperty("camel.main.routes-reload-directory",
+                single ? root.resolve(components.get(0).id()).toString() : root.toString());
+        main.addInitialProperty("camel.main.routes-reload-directory-recursive", String.valueOf(!single));
+        main.addInitialProperty("camel.main.routes-reload-pattern", "*.camel.yaml");
+        // otherwise an edit of one file removes every route, those of the other files too
+        main.addInitialProperty("camel.main.routes-reload-remove-all-routes", "false");
+    }
+
+    /** Vert.x logs a taken port and carries on without a server; refuse to start instead. */
+    private static void requireFreePort(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("the API port " + host + ":" + port + " is taken (is another Elves running?)", e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.elves.center;
+
+import org.elves.config.ElvesConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code elves center}: runs the chosen components (the distributed shape: one per process). */
+@Command(name = "center", mixinStandardHelpOptions = true,
+        description = "Run center components (scheduler, heartbeat, openapi, or all) until stopped.")
+public class CenterCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--components"}, paramLabel = "LIST",
+            description = "Components to run: all, or a comma list of heartbeat, scheduler, openapi. Default: $ELVES_COMPONENTS or all.")
+    String components;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file with elves.* settings.")
+    Path configFile;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Set one elves.* setting (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        List<Component> selected = Component.parse(components != null ? components
+                : System.getenv().getOrDefault("ELVES_COMPONENTS", System.getProperty("elves.components", "all")));
+        ElvesConfig.Builder builder = Center.configFor(selected).overrides(settings);
+        if (configFile != null) {
+            builder.propertiesFile(configFile);
+        }
+        ElvesConfig config = builder.build();
+        Center center = Center.start(config, selected);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            center.close();
+            config.close();
+            stopped.countDown();
+        }, "elves-center-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new CenterCommand()).execute(args));
+    }
+}

@@ -1,0 +1,183 @@
+package org.elves.center.common;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeTimedOutException;
+import org.elves.protocol.Envelope;
+import org.elves.protocol.ErrorCode;
+import org.elves.protocol.ElvesException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns handler bodies into the MQ envelope and back, for both sides of rpc.call and rpc.cast
+ * (routes common/rpc-*.camel.yaml). Addressing travels in exchange properties, not headers, so
+ * nothing of it leaks into AMQP headers.
+ */
+public class RpcCodec {
+    /** Exchange property: the calling component (for the mqkey); the codec's own name if unset. */
+    public static final String FROM = "ElvesFrom";
+    /** Exchange property: the component a call or cast goes to. */
+    public static final String TO = "ElvesTo";
+    /** Exchange property: the handler (function) name at that component. */
+    public static final String FUNC = "ElvesFunc";
+    /** Exchange property: the caller's wait for a reply, milliseconds. */
+    public static final String TIMEOUT_MS = "ElvesTimeoutMs";
+    /** Exchange property set by encodeCall: the reply timeout bucket used as endpoint option. */
+    public static final String REPLY_TIMEOUT_MS = "ElvesReplyTimeoutMs";
+    /** Exchange property set on the serving side: the direct endpoint of the handler. */
+    public static final String HANDLER = "ElvesHandler";
+    private static final String REQUEST = "ElvesRequest";
+    private static final String ROUTING_KEY_HEADER = "CamelSpringRabbitmqRoutingOverrideKey";
+
+    /*
+     * Each distinct reply timeout is its own spring-rabbitmq endpoint (a reply container each), so
+     * waits are rounded up to a few buckets; the exact limit is enforced by the callee itself.
+     */
+    private static final long[] REPLY_BUCKETS_MS = {
+            2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 86_400_000};
+
+    private final String self;
+    private final long defaultTimeoutMs;
+
+    public RpcCodec(String self, long defaultTimeoutMs) {
+        this.self = self;
+        this.defaultTimeoutMs = defaultTimeoutMs;
+    }
+
+    public byte[] encodeCall(Exchange exchange) {
+        Envelope call = Envelope.call(from(exchange), to(exchange), func(exchange), body(exchange));
+        Long timeout = exchange.getProperty(TIMEOUT_MS, Long.class);
+        exchange.setProperty(REPLY_TIMEOUT_MS, bucket(timeout == null ? defaultTimeoutMs : timeout));
+        exchange.getMessage().setHeader(ROUTING_KEY_HEADER, call.routingKey());
+        return call.toBytes();
+    }
+
+    public byte[] encodeCast(Exchange exchange) {
+        Envelope cast = Envelope.cast(from(exchange), to(exchange), func(exchange), body(exchange));
+        exchange.getMessage().setHeader(ROUTING_KEY_HEADER, cast.routingKey());
+        return cast.toBytes();
+    }
+
+    /** The callee's answer body; a transport-level failure becomes {flag:false, error}. */
+    public Map<String, Object> decodeReply(byte[] reply) {
+        if (reply == null) {
+            return Replies.failure(ErrorCode.COMPONENT_TIMEOUT.text("empty reply"));
+        }
+        Envelope envelope = Envelope.parseReply(reply);
+        if (!envelope.ok() && envelope.body().isEmpty()) {
+            return Replies.failure(envelope.error());
+        }
+        return envelope.body();
+    }
+
+    /** What the caller gets when the call could not be made or was not answered in time. */
+    public Map<String, Object> callFailed(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String to = exchange.getProperty(TO, String.class);
+        if (isTimeout(cause)) {
+            return Replies.failure(ErrorCode.COMPONENT_TIMEOUT.text(to + " did not answer " + func(exchange) + " in time"));
+        }
+        return Replies.failure(ErrorCode.INTERNAL.text("rpc to " + to + " failed: " + message(cause)));
+    }
+
+    /** Serving side: unwraps the envelope and names the handler endpoint {@code <to>.<func>}. */
+    public Map<String, Object> decodeRequest(Exchange exchange) {
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        Envelope request = Envelope.parseRequest(raw);
+        exchange.setProperty(REQUEST, request);
+        exchange.setProperty(HANDLER, request.to() + "." + request.func());
+        exchange.getMessage().removeHeaders("*");
+        return request.body();
+    }
+
+    public byte[] encodeReply(Exchange exchange) {
+        return request(exchange).reply(body(exchange)).toBytes();
+    }
+
+    /**
+     * Serving side failure: a coded ElvesException is a normal answer {flag:false, error}; anything
+     * else (no such handler, a bug) is a failed reply, so the caller never waits for nothing.
+     */
+    public byte[] serveFailed(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Envelope request = exchange.getProperty(REQUEST, Envelope.class);
+        if (request == null) {
+            // not even an envelope: there is nobody to answer; the route logs it
+            return new byte[0];
+        }
+        if (cause instanceof ElvesException coded) {
+            return request.reply(Replies.failure(coded.getMessage())).toBytes();
+        }
+        return request.failure(ErrorCode.INTERNAL.text(request.to() + " could not handle " + request.func()
+                + ": " + message(cause))).toBytes();
+    }
+
+    static long bucket(long timeoutMs) {
+        for (long b : REPLY_BUCKETS_MS) {
+            if (timeoutMs <= b) {
+                return b;
+            }
+        }
+        return REPLY_BUCKETS_MS[REPLY_BUCKETS_MS.length - 1];
+    }
+
+    private static Envelope request(Exchange exchange) {
+        return exchange.getProperty(REQUEST, Envelope.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> body(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body == null) {
+            return new LinkedHashMap<>();
+        }
+        if (body instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new IllegalArgumentException("rpc body must be a map, got " + body.getClass().getName());
+    }
+
+    private String from(Exchange exchange) {
+        String from = exchange.getProperty(FROM, String.class);
+        return from == null || from.isEmpty() ? self : from;
+    }
+
+    private static String to(Exchange exchange) {
+        return required(exchange, TO);
+    }
+
+    private static String func(Exchange exchange) {
+        return required(exchange, FUNC);
+    }
+
+    private static String required(Exchange exchange, String property) {
+        String value = exchange.getProperty(property, String.class);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalStateException("exchange property " + property + " must name the rpc target");
+        }
+        return value;
+    }
+
+    private static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimeoutException || c instanceof ExchangeTimedOutException
+                    || c.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String message(Throwable t) {
+        if (t == null) {
+            return "unknown error";
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

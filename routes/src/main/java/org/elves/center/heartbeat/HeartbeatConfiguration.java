@@ -1,0 +1,46 @@
+package org.elves.center.heartbeat;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.elves.center.common.ThriftServerService;
+import org.elves.config.ElvesConfig;
+import org.elves.protocol.thrift.HeartbeatService;
+
+/** Heartbeat: receives agent heartbeats over Thrift and answers online-status queries over MQ. */
+public class HeartbeatConfiguration implements CamelConfiguration {
+
+    @BindToRegistry("agentRegistry")
+    public AgentRegistry agentRegistry(@org.apache.camel.BeanInject("elvesConfig") ElvesConfig config) {
+        return new AgentRegistry(System::currentTimeMillis,
+                () -> config.getLong("elves.heartbeat.interval-seconds", 10) * 1000L,
+                () -> config.getLong("elves.heartbeat.online-intervals", 3));
+    }
+
+    @BindToRegistry("heartbeatQueries")
+    public HeartbeatQueries heartbeatQueries(@org.apache.camel.BeanInject("agentRegistry") AgentRegistry registry) {
+        return new HeartbeatQueries(registry);
+    }
+
+    @BindToRegistry("heartbeatAnswers")
+    public HeartbeatAnswers heartbeatAnswers(@org.apache.camel.BeanInject("elvesConfig") ElvesConfig config) {
+        return new HeartbeatAnswers(config);
+    }
+
+    @PropertyInject("elves.heartbeat.host")
+    private String host;
+    @PropertyInject("elves.heartbeat.port")
+    private int port;
+    @PropertyInject("elves.heartbeat.max-threads")
+    private int maxThreads;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        HeartbeatService.Processor<HeartbeatReceiver> processor =
+                new HeartbeatService.Processor<>(new HeartbeatReceiver(context.createProducerTemplate()));
+        ThriftServerService server = new ThriftServerService("heartbeat", host, port, processor, maxThreads);
+        context.getRegistry().bind("heartbeatThriftServer", server);
+        context.addService(server);
+    }
+}

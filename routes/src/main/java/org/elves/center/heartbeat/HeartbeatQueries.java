@@ -1,0 +1,172 @@
+package org.elves.center.heartbeat;
+
+import org.elves.center.heartbeat.AgentRegistry.AgentState;
+import static org.elves.center.common.Replies.ok;
+import org.elves.protocol.ElvesException;
+import org.elves.protocol.ElvesTime;
+import org.elves.protocol.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The Heartbeat component's rpc handlers: online status and agent information. */
+public class HeartbeatQueries {
+    private final AgentRegistry registry;
+
+    public HeartbeatQueries(AgentRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** {ip} → {ip, online, last_hb_time, port, apps}; unknown agent → 414.1. */
+    public Map<String, Object> getStatByIp(Map<String, Object> body) {
+        AgentState state = known(ip(body));
+        return ok(stat(state));
+    }
+
+    /** {iplist:[...]} → [{ip, online, ...}], unknown agents listed with online "false" and known "false". */
+    public Map<String, Object> getStatByIpList(Map<String, Object> body) {
+        Object list = body.get("iplist");
+        if (!(list instanceof List<?> ips)) {
+            throw new ElvesException(ErrorCode.PARAM_IP, "iplist must be a list of addresses");
+        }
+        List<Map<String, Object>> result = new ArrayList<>();
+        for (Object ip : ips) {
+            AgentState state = registry.find(String.valueOf(ip));
+            if (state == null) {
+                Map<String, Object> unknown = new LinkedHashMap<>();
+                unknown.put("ip", String.valueOf(ip));
+                unknown.put("known", "false");
+                unknown.put("online", "false");
+                result.add(unknown);
+            } else {
+                result.add(stat(state));
+            }
+        }
+        return ok(result);
+    }
+
+    /** {ip} → everything the agent reported, online or not; unknown agent → 414.1. */
+    public Map<String, Object> getInfoByIp(Map<String, Object> body) {
+        AgentState state = known(ip(body));
+        Map<String, Object> info = stat(state);
+        info.put("asset", state.asset());
+        info.put("type", state.info().getType() == null ? "" : state.info().getType());
+        info.put("version", state.info().getVersion() == null ? "" : state.info().getVersion());
+        info.put("start_time", state.info().isSetStartTime() ? ElvesTime.format(state.info().getStartTime()) : "");
+        info.put("ip_list", state.info().getIpList() == null ? List.of(state.ip()) : state.info().getIpList());
+        info.put("first_hb_time", ElvesTime.format(state.firstSeen()));
+        return ok(info);
+    }
+
+    /** The reference's agentInfo: {ip} → {ip, asset, last_hb_time, apps}; unknown or offline → 414.1. */
+    public Map<String, Object> agentInfo(Map<String, Object> body) {
+        AgentState state = known(ip(body));
+        if (!registry.isOnline(state)) {
+            throw new ElvesException(ErrorCode.AGENT_NOT_FOUND, state.ip() + " is offline");
+        }
+        return ok(reference(state));
+    }
+
+    /** The reference's agentList: online agents, optionally filtered by ip and asset. */
+    public Map<String, Object> agentList(Map<String, Object> body) {
+        String ip = text(body.get("ip"));
+        String asset = text(body.get("asset"));
+        List<Map<String, Object>> result = new ArrayList<>();
+        for (AgentState state : registry.online()) {
+            if ((ip.isEmpty() || ip.equals(state.ip())) && (asset.isEmpty() || asset.equals(state.asset()))) {
+                result.add(reference(state));
+            }
+        }
+        result.sort((a, b) -> String.valueOf(a.get("ip")).compareTo(String.valueOf(b.get("ip"))));
+        Map<String, Object> answer = ok(result);
+        answer.put("count", result.size());
+        return answer;
+    }
+
+    /** Counts: total known, online, offline, and online per agent type. */
+    public Map<String, Object> getOnlineStat(Map<String, Object> body) {
+        int online = 0;
+        int total = 0;
+        Map<String, Integer> byType = new TreeMap<>();
+        for (AgentState state : registry.all()) {
+            total++;
+            if (registry.isOnline(state)) {
+                online++;
+                String type = state.info().getType() == null || state.info().getType().isEmpty()
+                        ? "unknown" : state.info().getType();
+                byType.merge(type + "online", 1, Integer::sum);
+            }
+        }
+        Map<String, Object> stat = new LinkedHashMap<>();
+        stat.put("total", total);
+        stat.put("totalonline", online);
+        stat.put("offline", total - online);
+        stat.putAll(byType);
+        return ok(stat);
+    }
+
+    /** Apps reported by online agents: {app: {versions:[...], agents:n}}. */
+    public Map<String, Object> appList(Map<String, Object> body) {
+        Map<String, Map<String, Object>> apps = new TreeMap<>();
+        for (AgentState state : registry.online()) {
+            for (Map.Entry<String, Object> app : state.apps().entrySet()) {
+                Map<String, Object> entry = apps.computeIfAbsent(app.getKey(), k -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("versions", new ArrayList<String>());
+                    m.put("agents", 0);
+                    return m;
+                });
+                @SuppressWarnings("unchecked")
+                List<String> versions = (List<String>) entry.get("versions");
+                String version = String.valueOf(app.getValue());
+                if (!versions.contains(version)) {
+                    versions.add(version);
+                }
+                entry.put("agents", (Integer) entry.get("agents") + 1);
+            }
+        }
+        return ok(apps);
+    }
+
+    private Map<String, Object> stat(AgentState state) {
+        Map<String, Object> stat = new LinkedHashMap<>();
+        stat.put("ip", state.ip());
+        stat.put("online", String.valueOf(registry.isOnline(state)));
+        stat.put("last_hb_time", ElvesTime.format(state.lastSeen()));
+        stat.put("port", state.info().isSetPort() ? state.info().getPort() : 0);
+        stat.put("apps", state.apps());
+        return stat;
+    }
+
+    private static Map<String, Object> reference(AgentState state) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("ip", state.ip());
+        info.put("asset", state.asset());
+        info.put("last_hb_time", ElvesTime.format(state.lastSeen()));
+        info.put("apps", state.apps());
+        return info;
+    }
+
+    private AgentState known(String ip) {
+        AgentState state = registry.find(ip);
+        if (state == null) {
+            throw new ElvesException(ErrorCode.AGENT_NOT_FOUND, ip + " has never sent a heartbeat");
+        }
+        return state;
+    }
+
+    private static String ip(Map<String, Object> body) {
+        String ip = text(body.get("ip"));
+        if (ip.isEmpty()) {
+            throw new ElvesException(ErrorCode.PARAM_IP, "ip is required");
+        }
+        return ip;
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : String.valueOf(value).trim();
+    }
+}

@@ -1,0 +1,73 @@
+package org.elves.center.openapi;
+
+import org.elves.protocol.ElvesException;
+import org.elves.protocol.ErrorCode;
+import org.elves.protocol.Json;
+
+import java.util.regex.Pattern;
+
+/** Validation of the business parameters, with the reference's codes (§3.3). */
+final class ApiParams {
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    /** App instructs name directories on agents: letters, digits, '-' and '_' only. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    private ApiParams() {
+    }
+
+    static String app(ApiRequest r) {
+        String app = r.get("app");
+        if (!NAME.matcher(app).matches() || app.contains("..")) {
+            throw new ElvesException(ErrorCode.PARAM_APP, app.isEmpty() ? "app is required" : "not an app name: " + app);
+        }
+        return app;
+    }
+
+    static String func(ApiRequest r) {
+        String func = r.get("func");
+        if (!NAME.matcher(func).matches() || func.contains("..")) {
+            throw new ElvesException(ErrorCode.PARAM_FUNC, func.isEmpty() ? "func is required" : "not a func name: " + func);
+        }
+        return func;
+    }
+
+    static String ip(ApiRequest r) {
+        String ip = r.get("ip");
+        if (!IPV4.matcher(ip).matches()) {
+            throw new ElvesException(ErrorCode.PARAM_IP, ip.isEmpty() ? "ip is required" : "not an IPv4 address: " + ip);
+        }
+        return ip;
+    }
+
+    static String param(ApiRequest r) {
+        String param = r.get("param");
+        if (!param.isBlank() && !Json.isValid(param)) {
+            throw new ElvesException(ErrorCode.PARAM_PARAM, "param is not valid JSON");
+        }
+        return param;
+    }
+
+    /** Seconds; the configured default when absent. */
+    static int timeout(ApiRequest r, int defaultSeconds) {
+        String timeout = r.get("timeout");
+        if (timeout.isBlank()) {
+            return defaultSeconds;
+        }
+        if (!timeout.chars().allMatch(Character::isDigit) || timeout.length() > 7) {
+            throw new ElvesException(ErrorCode.PARAM_TIMEOUT, "timeout must be whole seconds, got " + timeout);
+        }
+        return Integer.parseInt(timeout);
+    }
+
+    static boolean flag(ApiRequest r, String name) {
+        String v = r.get(name);
+        if (v.isEmpty() || "false".equalsIgnoreCase(v)) {
+            return false;
+        }
+        if ("true".equalsIgnoreCase(v)) {
+            return true;
+        }
+        throw new ElvesException(ErrorCode.PARAM_PARAM, name + " must be true or false");
+    }
+}

@@ -1,0 +1,94 @@
+package org.elves.center.openapi;
+
+import org.apache.camel.Exchange;
+import org.elves.center.common.Replies;
+import org.elves.center.common.RpcCodec;
+import org.elves.config.ElvesConfig;
+import org.elves.protocol.ElvesException;
+import org.elves.protocol.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The info endpoints (reference §3.4.1-3). In simple mode the one key owns every app and agent,
+ * so /info/app lists every app online agents report and /info/agents every online agent.
+ */
+public class InfoApi {
+    private static final String DETAIL_IP = "ElvesDetailIp";
+    private final ElvesConfig config;
+
+    public InfoApi(ElvesConfig config) {
+        this.config = config;
+    }
+
+    public Map<String, Object> appsQuery(ApiRequest request, Exchange exchange) {
+        return heartbeat(exchange, "appList", new LinkedHashMap<>());
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> apps(Map<String, Object> reply) {
+        if (!Replies.isOk(reply)) {
+            return reply;
+        }
+        List<Map<String, Object>> apps = new ArrayList<>();
+        ((Map<String, Object>) reply.get("result")).forEach((app, info) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("app", app);
+            entry.put("app_name", app);
+            entry.put("app_ver", String.join(",", (List<String>) ((Map<String, Object>) info).get("versions")));
+            entry.put("agents", ((Map<String, Object>) info).get("agents"));
+            entry.put("last_update_time", "");
+            apps.add(entry);
+        });
+        return Replies.ok(apps);
+    }
+
+    public Map<String, Object> agentsQuery(ApiRequest request, Exchange exchange) {
+        return heartbeat(exchange, "agentList", new LinkedHashMap<>());
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> agents(Map<String, Object> reply) {
+        if (!Replies.isOk(reply)) {
+            return reply;
+        }
+        List<String> ips = new ArrayList<>();
+        for (Map<String, Object> agent : (List<Map<String, Object>>) reply.get("result")) {
+            ips.add(String.valueOf(agent.get("ip")));
+        }
+        return Replies.ok(ips);
+    }
+
+    public Map<String, Object> detailQuery(ApiRequest request, Exchange exchange) {
+        boolean showCron = ApiParams.flag(request, "showcron");
+        if (showCron && !config.getBoolean("elves.openapi.cron.enabled", false)) {
+            throw new ElvesException(ErrorCode.MODULE_CRON_DISABLED);
+        }
+        String ip = ApiParams.ip(request);
+        exchange.setProperty(DETAIL_IP, ip);
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("ip", ip);
+        return heartbeat(exchange, "agentInfo", query);
+    }
+
+    /** The reference's detail: the heartbeat answer without its apps field. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> detail(Map<String, Object> reply) {
+        if (!Replies.isOk(reply)) {
+            return reply;
+        }
+        Map<String, Object> info = new LinkedHashMap<>((Map<String, Object>) reply.get("result"));
+        info.remove("apps");
+        return Replies.ok(info);
+    }
+
+    private static Map<String, Object> heartbeat(Exchange exchange, String func, Map<String, Object> body) {
+        exchange.setProperty(RpcCodec.FROM, "openapi");
+        exchange.setProperty(RpcCodec.TO, "heartbeat");
+        exchange.setProperty(RpcCodec.FUNC, func);
+        return body;
+    }
+}

@@ -1,0 +1,35 @@
+package org.elves.center.openapi;
+
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.elves.config.ElvesConfig;
+
+/** OpenAPI: the signed REST entry of the center (reference §3). */
+public class OpenApiConfiguration implements CamelConfiguration {
+
+    @BindToRegistry("apiKeys")
+    public KeyStore apiKeys(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new SimpleKeyStore(config);
+    }
+
+    @BindToRegistry("apiGuard")
+    public ApiGuard apiGuard(@BeanInject("apiKeys") KeyStore keys, @BeanInject("elvesConfig") ElvesConfig config) {
+        return new ApiGuard(keys, config, () -> System.currentTimeMillis() / 1000);
+    }
+
+    @BindToRegistry("realtimeApi")
+    public RealtimeApi realtimeApi(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new RealtimeApi(config);
+    }
+
+    @BindToRegistry("infoApi")
+    public InfoApi infoApi(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new InfoApi(config);
+    }
+
+    @BindToRegistry("apiResponses")
+    public ApiResponses apiResponses(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new ApiResponses(config);
+    }
+}
