@@ -33,7 +33,10 @@ public final class ElvesCli implements Callable<Integer> {
     /** The sub-commands of {@code elves}, in the order {@code elves --help} lists them. */
     static List<Object> subcommands(CliEnvironment env) {
         return List.of(
-                new ExecCommand(env));
+                new org.elves.standalone.StandaloneCommand(),
+                new ExecCommand(env),
+                new org.elves.center.CenterCommand(),
+                new org.elves.agent.AgentCommand());
     }
 
     /** The configured command line, ready to execute; tests set its out/err writers. */

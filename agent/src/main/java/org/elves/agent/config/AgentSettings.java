@@ -1,0 +1,340 @@
+package org.elves.agent.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one agent needs, immutable. Build it with {@link #builder()}, load it from a cfg.json
+ * with {@link ConfigFile#load(Path)}, derive variants with {@link #toBuilder()}. Key names of the
+ * original cfg.json are given in the comments (reference §7.3); the others are this agent's own.
+ *
+ * @param ip                      the agent's identity in the center ({@code ip}); defaults to the bind
+ *                                address when that is a specific one, else 127.0.0.1
+ * @param asset                   alias, usually a CMDB asset id ({@code asset}); defaults to {@code ip}
+ * @param bind                    address the Thrift server listens on ({@code bind}, default 0.0.0.0)
+ * @param port                    Thrift port ({@code port}, default 11101; 0 picks a free one)
+ * @param authips                 callers allowed to connect ({@code authips}; "*" = everyone;
+ *                                empty = 127.0.0.1 only)
+ * @param framed                  serve TFramedTransport instead of the original's unframed socket
+ *                                ({@code thrift.framed}, default false)
+ * @param maxConnections          concurrent Thrift connections ({@code thrift.maxconnections}, 64)
+ * @param idleTimeoutSeconds      a connection silent this long is closed ({@code thrift.idletimeout},
+ *                                300 s; 0 = never)
+ * @param appsDir                 where apps live ({@code appsdir}, default ./apps)
+ * @param python                  interpreter command for app-worker.py, split on blanks
+ *                                ({@code python}, default python3; e.g. "/usr/bin/python3 -S")
+ * @param outputMaxBytes          stdout kept per worker ({@code worker.outputmax}, default 1 MiB)
+ * @param apps                    app versions ({@code apps}); apps not listed use their VERSION file
+ * @param heartbeatEnabled        send heartbeats ({@code heartbeat.enabled}, default true)
+ * @param heartbeat               heartbeat server ({@code heartbeat.addr}/{@code heartbeat.port},
+ *                                default 127.0.0.1:11102)
+ * @param heartbeatIntervalSeconds beat period ({@code heartbeat.interval}, default 10 s)
+ * @param heartbeatTimeoutSeconds socket timeout of a beat ({@code heartbeat.timeout}, default 5 s)
+ * @param schedulers              where async results go, tried in order ({@code scheduler.addr}/
+ *                                {@code scheduler.port}, or the list {@code scheduler.addrs};
+ *                                default 127.0.0.1:10101)
+ * @param schedulerTimeoutSeconds socket timeout of a result delivery ({@code scheduler.timeout}, 5 s)
+ * @param schedulerRetries        delivery attempts after the first before giving up
+ *                                ({@code scheduler.retries}, default 5)
+ * @param asyncWorkers            async instructs run at once ({@code worker.async}, default 16)
+ * @param asyncQueue              async instructs waiting for a worker ({@code worker.queue}, 10000)
+ * @param dedupeSize              task ids remembered ({@code dedupe.size}, default 100000)
+ * @param dedupeTtlSeconds        how long a task id is remembered ({@code dedupe.ttl}, 3600 s)
+ * @param dedupeResultChars       result text kept for repeated ids, in chars over all remembered
+ *                                tasks ({@code dedupe.resultchars}, default 4 Mi); beyond it only
+ *                                the ids are kept
+ * @param ipList                  addresses reported in heartbeats ({@code iplist}); empty = the
+ *                                machine's own addresses
+ */
+public record AgentSettings(
+        String ip,
+        String asset,
+        String bind,
+        int port,
+        List<String> authips,
+        boolean framed,
+        int maxConnections,
+        int idleTimeoutSeconds,
+        Path appsDir,
+        String python,
+        int outputMaxBytes,
+        Map<String, String> apps,
+        boolean heartbeatEnabled,
+        Endpoint heartbeat,
+        int heartbeatIntervalSeconds,
+        int heartbeatTimeoutSeconds,
+        List<Endpoint> schedulers,
+        int schedulerTimeoutSeconds,
+        int schedulerRetries,
+        int asyncWorkers,
+        int asyncQueue,
+        int dedupeSize,
+        int dedupeTtlSeconds,
+        int dedupeResultChars,
+        List<String> ipList) {
+
+    public static final int DEFAULT_PORT = 11101;
+    public static final int DEFAULT_HEARTBEAT_PORT = 11102;
+    public static final int DEFAULT_SCHEDULER_PORT = 10101;
+    public static final String ALLOW_ALL = "*";
+    public static final String LOOPBACK = "127.0.0.1";
+
+    public AgentSettings {
+        require(!blank(ip), "ip must not be empty");
+        require(!blank(asset), "asset must not be empty");
+        require(!blank(bind), "bind must not be empty");
+        require(port >= 0 && port <= 65535, "port " + port + " is outside 0..65535");
+        require(authips != null && !authips.isEmpty(), "authips must not be empty");
+        require(maxConnections >= 1, "thrift.maxconnections must be at least 1");
+        require(idleTimeoutSeconds >= 0, "thrift.idletimeout must not be negative");
+        Objects.requireNonNull(appsDir, "appsDir");
+        require(!blank(python), "python must not be empty");
+        require(outputMaxBytes >= 1024, "worker.outputmax must be at least 1024 bytes");
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        require(heartbeatIntervalSeconds >= 1, "heartbeat.interval must be at least 1 s");
+        require(heartbeatTimeoutSeconds >= 1, "heartbeat.timeout must be at least 1 s");
+        require(schedulers != null && !schedulers.isEmpty(), "at least one scheduler address is needed");
+        require(schedulerTimeoutSeconds >= 1, "scheduler.timeout must be at least 1 s");
+        require(schedulerRetries >= 0, "scheduler.retries must not be negative");
+        require(asyncWorkers >= 1, "worker.async must be at least 1");
+        require(asyncQueue >= 1, "worker.queue must be at least 1");
+        require(dedupeSize >= 1, "dedupe.size must be at least 1");
+        require(dedupeTtlSeconds >= 1, "dedupe.ttl must be at least 1 s");
+        require(dedupeResultChars >= 0, "dedupe.resultchars must not be negative");
+        authips = List.copyOf(authips);
+        apps = Map.copyOf(apps == null ? Map.of() : apps);
+        schedulers = List.copyOf(schedulers);
+        ipList = List.copyOf(ipList == null ? List.of() : ipList);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static AgentSettings defaults() {
+        return builder().build();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.ip = ip;
+        b.asset = asset;
+        b.bind = bind;
+        b.port = port;
+        b.authips = authips;
+        b.framed = framed;
+        b.maxConnections = maxConnections;
+        b.idleTimeoutSeconds = idleTimeoutSeconds;
+        b.appsDir = appsDir;
+        b.python = python;
+        b.outputMaxBytes = outputMaxBytes;
+        b.apps = apps;
+        b.heartbeatEnabled = heartbeatEnabled;
+        b.heartbeat = heartbeat;
+        b.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
+        b.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds;
+        b.schedulers = schedulers;
+        b.schedulerTimeoutSeconds = schedulerTimeoutSeconds;
+        b.schedulerRetries = schedulerRetries;
+        b.asyncWorkers = asyncWorkers;
+        b.asyncQueue = asyncQueue;
+        b.dedupeSize = dedupeSize;
+        b.dedupeTtlSeconds = dedupeTtlSeconds;
+        b.dedupeResultChars = dedupeResultChars;
+        b.ipList = ipList;
+        return b;
+    }
+
+    /** Whether every caller may connect ("*" in authips). */
+    public boolean allowsEveryone() {
+        return authips.contains(ALLOW_ALL);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException("agent settings: " + message);
+        }
+    }
+
+    /** Mutable builder; unset values take the defaults documented on {@link AgentSettings}. */
+    public static final class Builder {
+        private String ip;
+        private String asset;
+        private String bind = "0.0.0.0";
+        private int port = DEFAULT_PORT;
+        private List<String> authips = List.of();
+        private boolean framed;
+        private int maxConnections = 64;
+        private int idleTimeoutSeconds = 300;
+        private Path appsDir = Path.of("apps");
+        private String python = "python3";
+        private int outputMaxBytes = 1 << 20;
+        private Map<String, String> apps = Map.of();
+        private boolean heartbeatEnabled = true;
+        private Endpoint heartbeat = new Endpoint(LOOPBACK, DEFAULT_HEARTBEAT_PORT);
+        private int heartbeatIntervalSeconds = 10;
+        private int heartbeatTimeoutSeconds = 5;
+        private List<Endpoint> schedulers = List.of(new Endpoint(LOOPBACK, DEFAULT_SCHEDULER_PORT));
+        private int schedulerTimeoutSeconds = 5;
+        private int schedulerRetries = 5;
+        private int asyncWorkers = 16;
+        private int asyncQueue = 10_000;
+        private int dedupeSize = 100_000;
+        private int dedupeTtlSeconds = 3600;
+        private int dedupeResultChars = 4 << 20;
+        private List<String> ipList = List.of();
+
+        private Builder() {
+        }
+
+        public Builder ip(String value) {
+            ip = value;
+            return this;
+        }
+
+        public Builder asset(String value) {
+            asset = value;
+            return this;
+        }
+
+        public Builder bind(String value) {
+            bind = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder authips(List<String> value) {
+            authips = value == null ? List.of() : value;
+            return this;
+        }
+
+        public Builder framed(boolean value) {
+            framed = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder idleTimeoutSeconds(int value) {
+            idleTimeoutSeconds = value;
+            return this;
+        }
+
+        public Builder appsDir(Path value) {
+            appsDir = value;
+            return this;
+        }
+
+        public Builder python(String value) {
+            python = value;
+            return this;
+        }
+
+        public Builder outputMaxBytes(int value) {
+            outputMaxBytes = value;
+            return this;
+        }
+
+        public Builder apps(Map<String, String> value) {
+            apps = value == null ? Map.of() : new LinkedHashMap<>(value);
+            return this;
+        }
+
+        public Builder heartbeatEnabled(boolean value) {
+            heartbeatEnabled = value;
+            return this;
+        }
+
+        public Builder heartbeat(Endpoint value) {
+            heartbeat = value;
+            return this;
+        }
+
+        public Builder heartbeatIntervalSeconds(int value) {
+            heartbeatIntervalSeconds = value;
+            return this;
+        }
+
+        public Builder heartbeatTimeoutSeconds(int value) {
+            heartbeatTimeoutSeconds = value;
+            return this;
+        }
+
+        public Builder schedulers(List<Endpoint> value) {
+            schedulers = value == null ? List.of() : new ArrayList<>(value);
+            return this;
+        }
+
+        public Builder schedulerTimeoutSeconds(int value) {
+            schedulerTimeoutSeconds = value;
+            return this;
+        }
+
+        public Builder schedulerRetries(int value) {
+            schedulerRetries = value;
+            return this;
+        }
+
+        public Builder asyncWorkers(int value) {
+            asyncWorkers = value;
+            return this;
+        }
+
+        public Builder asyncQueue(int value) {
+            asyncQueue = value;
+            return this;
+        }
+
+        public Builder dedupeSize(int value) {
+            dedupeSize = value;
+            return this;
+        }
+
+        public Builder dedupeTtlSeconds(int value) {
+            dedupeTtlSeconds = value;
+            return this;
+        }
+
+        public Builder dedupeResultChars(int value) {
+            dedupeResultChars = value;
+            return this;
+        }
+
+        public Builder ipList(List<String> value) {
+            ipList = value == null ? List.of() : value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first invalid value */
+        public AgentSettings build() {
+            String effectiveIp = blank(ip) ? (isWildcard(bind) ? LOOPBACK : bind) : ip;
+            String effectiveAsset = blank(asset) ? effectiveIp : asset;
+            // secure by default: an empty list admits the local host only, never everyone
+            List<String> effectiveAuth = authips.isEmpty() ? List.of(LOOPBACK) : authips;
+            return new AgentSettings(effectiveIp, effectiveAsset, bind, port, effectiveAuth, framed,
+                    maxConnections, idleTimeoutSeconds, appsDir, python, outputMaxBytes, apps,
+                    heartbeatEnabled, heartbeat, heartbeatIntervalSeconds, heartbeatTimeoutSeconds,
+                    schedulers, schedulerTimeoutSeconds, schedulerRetries, asyncWorkers, asyncQueue,
+                    dedupeSize, dedupeTtlSeconds, dedupeResultChars, ipList);
+        }
+
+        private static boolean isWildcard(String address) {
+            return address == null || address.equals("0.0.0.0") || address.equals("::") || address.equals("*");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package org.elves.agent.heartbeat;
+
+import org.apache.thrift.TException;
+import org.elves.agent.LightJson;
+import org.elves.agent.LogThrottle;
+import org.elves.agent.config.AgentSettings;
+import org.elves.agent.runner.InstalledApps;
+import org.elves.agent.thrift.ThriftClients;
+import org.elves.protocol.thrift.AgentInfo;
+import org.elves.protocol.thrift.HeartbeatService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tells the center this agent is alive and which apps it has (reference §8.4, §11). The first
+ * beat goes out at start so a new agent shows up at once (the original waited one interval).
+ * The reply, the apps the center wants here, is kept for later use; nothing is installed or
+ * removed from it yet (and an empty reply must never uninstall anything, reference G46).
+ */
+public final class HeartbeatClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HeartbeatClient.class);
+    private static final long FAILURE_LOG_PERIOD_MILLIS = 60_000;
+
+    private final AgentSettings settings;
+    private final InstalledApps apps;
+    private final String version;
+    private final long startTime;
+    private final List<String> ipList;
+    private final LogThrottle failures = new LogThrottle(FAILURE_LOG_PERIOD_MILLIS);
+    private volatile boolean failing;
+    private volatile Map<String, String> wantedApps = Map.of();
+    private volatile long lastSuccessMillis;
+    private ScheduledFuture<?> schedule;
+
+    public HeartbeatClient(AgentSettings settings, InstalledApps apps, String version, long startTime) {
+        this.settings = settings;
+        this.apps = apps;
+        this.version = version;
+        this.startTime = startTime;
+        this.ipList = settings.ipList().isEmpty() ? withOwnIp(MachineAddresses.list(), settings.ip()) : settings.ipList();
+    }
+
+    private static List<String> withOwnIp(List<String> machine, String ip) {
+        if (machine.contains(ip)) {
+            return List.copyOf(machine);
+        }
+        List<String> all = new ArrayList<>(machine.size() + 1);
+        all.add(ip);
+        all.addAll(machine);
+        return List.copyOf(all);
+    }
+
+    /** Beats now and then every interval on the given timer. */
+    public synchronized void start(ScheduledExecutorService timer) {
+        schedule = timer.scheduleWithFixedDelay(this::beatQuietly, 0, settings.heartbeatIntervalSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** The info a beat carries, as of now. */
+    public AgentInfo info() {
+        AgentInfo info = new AgentInfo(settings.asset(), settings.ip(), version, LightJson.write(apps.versions()));
+        info.setType("java");
+        info.setStartTime(startTime);
+        info.setIpList(ipList);
+        info.setInterval(settings.heartbeatIntervalSeconds());
+        info.setPort(settings.port());
+        return info;
+    }
+
+    /**
+     * Sends one beat and keeps the reply.
+     *
+     * @throws TException when the heartbeat server cannot be reached or fails
+     */
+    public void beat() throws TException {
+        AgentInfo info = info();
+        String reply = ThriftClients.callOnce(settings.heartbeat(), settings.heartbeatTimeoutSeconds() * 1000,
+                p -> new HeartbeatService.Client(p).heartbeatPackage(info));
+        lastSuccessMillis = System.currentTimeMillis();
+        Map<String, String> parsed = parseApps(reply);
+        if (parsed != null) {
+            wantedApps = parsed;
+        }
+    }
+
+    private void beatQuietly() {
+        try {
+            beat();
+            if (failing) {
+                failing = false;
+                failures.reset();
+                LOG.info("agent {}: heartbeat to {} works again", settings.ip(), settings.heartbeat());
+            }
+        } catch (TException | RuntimeException e) {
+            failing = true;
+            long suppressed = failures.permit();
+            if (suppressed >= 0) {
+                LOG.warn("agent {}: heartbeat to {} failed: {}{}", settings.ip(), settings.heartbeat(), e.toString(),
+                        suppressed > 0 ? " (" + suppressed + " more failures since the last warning)" : "");
+            }
+        }
+    }
+
+    /** {"data":{"app":"ver"}} → map; null when the reply is not of that shape (kept apps unchanged). */
+    private Map<String, String> parseApps(String reply) {
+        if (reply == null || reply.isBlank()) {
+            return null;
+        }
+        try {
+            Object root = LightJson.parse(reply);
+            Object data = root instanceof Map ? ((Map<?, ?>) root).get("data") : null;
+            if (!(data instanceof Map)) {
+                return null;
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            ((Map<?, ?>) data).forEach((app, version) -> out.put(app.toString(), String.valueOf(version)));
+            return Map.copyOf(out);
+        } catch (IOException e) {
+            LOG.debug("agent {}: heartbeat reply is not JSON", settings.ip());
+            return null;
+        }
+    }
+
+    /** The apps and versions the center asked for in its last reply. */
+    public Map<String, String> wantedApps() {
+        return wantedApps;
+    }
+
+    /** Wall-clock time of the last answered beat, 0 before the first. */
+    public long lastSuccessMillis() {
+        return lastSuccessMillis;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+    }
+}

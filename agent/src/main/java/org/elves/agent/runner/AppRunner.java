@@ -1,0 +1,176 @@
+package org.elves.agent.runner;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs app workers as child processes (reference §8.5). Standard output and error are drained
+ * by threads of a shared pool, so the calling thread only waits, with a deadline, and can always
+ * give up: a worker that leaves a background process holding its stdout open cannot hang a call.
+ */
+public final class AppRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AppRunner.class);
+    private static final File NO_INPUT = new File("/dev/null");
+    /** stderr is only quoted in error texts; more than this is read and dropped. */
+    private static final int STDERR_KEPT = 4096;
+    /**
+     * After the worker exited, a pipe whose reader has been waiting this long without a byte is
+     * held open by a process the worker left behind, and is given up.
+     */
+    private static final long PIPE_STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A reader thread not even started after this long (a starved machine) is given up too. */
+    private static final long READER_START_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** Tells a worker which agent runs it: with an emulated fleet that is not the machine's ip. */
+    public static final String AGENT_IP_ENV = "ELVES_AGENT_IP";
+
+    private final InstalledApps apps;
+    private final EntryResolver entries;
+    private final String agentIp;
+    private final ExecutorService io;
+    private final int outputMaxBytes;
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * @param agentIp        the agent's ip, given to workers as {@value #AGENT_IP_ENV}
+     * @param apps           where apps are installed
+     * @param python         interpreter for app-worker.py
+     * @param outputMaxBytes stdout kept per call
+     * @param io             pool that drains the children's pipes (two tasks per call); shared
+     */
+    public AppRunner(String agentIp, InstalledApps apps, String python, int outputMaxBytes, ExecutorService io) {
+        this.agentIp = agentIp;
+        this.apps = apps;
+        this.entries = new EntryResolver(apps, python);
+        this.outputMaxBytes = outputMaxBytes;
+        this.io = io;
+    }
+
+    public InstalledApps apps() {
+        return apps;
+    }
+
+    /** Runs the worker to completion (or its timeout) in the calling thread. Never throws. */
+    public WorkerOutcome run(WorkerCall call) {
+        List<String> command;
+        try {
+            command = entries.command(call);
+        } catch (WorkerRejected e) {
+            return WorkerOutcome.error(e.getMessage(), 0);
+        }
+        if (closed) {
+            return WorkerOutcome.error("app exec error : agent is shutting down", 0);
+        }
+        Path dir = apps.directoryOf(call.app());
+        long start = System.nanoTime();
+        Process process;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(dir == null ? null : dir.toFile())
+                    .redirectInput(NO_INPUT);
+            builder.environment().put(AGENT_IP_ENV, agentIp);
+            process = builder.start();
+        } catch (IOException e) {
+            return WorkerOutcome.error("app exec error : " + e.getMessage(), millisSince(start));
+        }
+        running.add(process);
+        try {
+            return await(call, process, start);
+        } finally {
+            running.remove(process);
+        }
+    }
+
+    private WorkerOutcome await(WorkerCall call, Process process, long start) {
+        CappedOutput stdout = new CappedOutput(outputMaxBytes);
+        CappedOutput stderr = new CappedOutput(STDERR_KEPT);
+        Future<?> out;
+        Future<?> err;
+        try {
+            out = io.submit(() -> stdout.drain(process.getInputStream()));
+            err = io.submit(() -> stderr.drain(process.getErrorStream()));
+        } catch (RejectedExecutionException e) {
+            // the shared threads are gone: the agent is closing under this call
+            ProcessTree.kill(process);
+            return WorkerOutcome.error("app exec error : agent is shutting down", millisSince(start));
+        }
+        long deadline = call.timeoutSeconds() > 0 ? start + TimeUnit.SECONDS.toNanos(call.timeoutSeconds()) : Long.MAX_VALUE;
+        try {
+            if (deadline == Long.MAX_VALUE) {
+                process.waitFor();
+            } else if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                ProcessTree.kill(process);
+                return WorkerOutcome.error("app exec timeout", millisSince(start));
+            }
+            if (!drained(out, stdout) || !drained(err, stderr)) {
+                LOG.warn("worker of app [{}] func [{}] exited but a process it left behind still holds its output open;"
+                        + " using the output read so far", call.app(), call.func());
+            }
+            return WorkerOutput.interpret(stdout, process.exitValue(), stderr.text(), millisSince(start));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ProcessTree.kill(process);
+            return WorkerOutcome.error("app exec error : interrupted (agent shutting down)", millisSince(start));
+        }
+    }
+
+    /**
+     * Waits for a pipe of an exited worker to reach its end. On a loaded machine the reader thread
+     * may start late, and that is waited for; a reader that started and then got nothing for
+     * {@link #PIPE_STALL_NANOS} is blocked on a pipe that an orphan of the worker holds open.
+     */
+    private static boolean drained(Future<?> drain, CappedOutput output) throws InterruptedException {
+        long giveUpUnstarted = System.nanoTime() + READER_START_NANOS;
+        while (true) {
+            try {
+                drain.get(POLL_NANOS, TimeUnit.NANOSECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                boolean stalled = output.started() ? output.idleNanos() > PIPE_STALL_NANOS
+                        : System.nanoTime() > giveUpUnstarted;
+                if (stalled) {
+                    return false;
+                }
+            } catch (ExecutionException e) {
+                return true;
+            }
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** How many workers are running now. */
+    public int runningCount() {
+        return running.size();
+    }
+
+    /** Kills every running worker (with its children); later calls are refused. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Process p : running) {
+            ProcessTree.kill(p);
+        }
+    }
+}

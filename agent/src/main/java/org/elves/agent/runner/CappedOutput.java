@@ -1,0 +1,82 @@
+package org.elves.agent.runner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * Reads a child's stream to its end, keeping the first {@code cap} bytes and counting the rest:
+ * the child must never block on a full pipe, however much it writes.
+ */
+final class CappedOutput {
+    private static final int CHUNK = 16 * 1024;
+
+    private final int cap;
+    /** When the reader last started or got bytes; 0 = not started yet. */
+    private volatile long lastProgressNanos;
+    private byte[] kept = new byte[256];
+    private int size;
+    private long total;
+
+    CappedOutput(int cap) {
+        this.cap = cap;
+    }
+
+    /** Runs in an I/O thread until end of stream; read errors end it quietly (the child is gone). */
+    void drain(InputStream in) {
+        byte[] chunk = new byte[CHUNK];
+        lastProgressNanos = System.nanoTime();
+        try (in) {
+            int n;
+            while ((n = in.read(chunk)) >= 0) {
+                lastProgressNanos = System.nanoTime();
+                append(chunk, n);
+            }
+        } catch (IOException e) {
+            // the stream was closed under us (process killed): what was read stays valid
+        }
+    }
+
+    private synchronized void append(byte[] chunk, int n) {
+        total += n;
+        int room = cap - size;
+        if (room <= 0) {
+            return;
+        }
+        int take = Math.min(room, n);
+        if (size + take > kept.length) {
+            kept = Arrays.copyOf(kept, Math.min(cap, Math.max(size + take, kept.length * 2)));
+        }
+        System.arraycopy(chunk, 0, kept, size, take);
+        size += take;
+    }
+
+    /** Whether a reader thread has begun on the stream. */
+    boolean started() {
+        return lastProgressNanos != 0;
+    }
+
+    /** Nanoseconds since the reader started or last got bytes (meaningless before it started). */
+    long idleNanos() {
+        return System.nanoTime() - lastProgressNanos;
+    }
+
+    /** What was kept so far, decoded as UTF-8 (a sequence cut at the cap becomes U+FFFD). */
+    synchronized String text() {
+        return new String(kept, 0, size, UTF_8);
+    }
+
+    synchronized long totalBytes() {
+        return total;
+    }
+
+    synchronized boolean truncated() {
+        return total > size;
+    }
+
+    synchronized int keptBytes() {
+        return size;
+    }
+}

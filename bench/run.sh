@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds Elves and runs a benchmark against the real RabbitMQ, printing its figures.
+#   bench/run.sh                      realtime latency, throughput and fan-out (RealtimeBench)
+#   bench/run.sh RealtimeBench --calls 2000 --fanout 100
+# Needs RabbitMQ on 127.0.0.1:5672 (./elves setup starts it).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+bench=${1:-RealtimeBench}
+[ $# -gt 0 ] && shift
+cd "$here"
+mvn -q -B -DskipTests install >&2
+cp=$(mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+exec java -Xmx512m -cp "bench/target/classes:$cp" "org.elves.bench.$bench" "$@"

@@ -1,0 +1,196 @@
+package org.elves.it;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import org.bson.Document;
+import org.elves.agent.AgentFleet;
+import org.elves.cli.api.ApiResponse;
+import org.elves.center.Component;
+import org.elves.protocol.ErrorCode;
+import org.elves.standalone.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An operator runs app functions on machines through the signed API, the whole center in one JVM
+ * (the standalone shape), three agents on 127.0.0.2-4, the real RabbitMQ, embedded ZooKeeper and
+ * MongoDB.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RealtimeTaskTest {
+    private static final List<String> MACHINES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
+    private static LocalCluster cluster;
+    private static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalCluster.builder().components(List.of(Component.values())).start();
+        Path apps = cluster.agentSettings("127.0.0.2").build().appsDir();
+        writeApp(apps.resolve("slowapp"), "sleep 30\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>late</ElvesWResult>'\n");
+        cluster.startAgents(MACHINES, b -> b);
+        cluster.awaitOnline(MACHINES, Duration.ofSeconds(15));
+        api = Api.of(cluster);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void theExampleAppAnswersOnEveryMachine() {
+        for (String ip : MACHINES) {
+            ApiResponse r = api.rt(ip, "apptest", "helloword", "{\"my\":\"hi " + ip + "\"}", 30);
+            assertTrue(r.ok(), r.error());
+            assertEquals("1", r.resultText("worker_flag"));
+            assertEquals("hi " + ip, r.resultText("worker_message"));
+            assertEquals(16, r.resultText("id").length());
+            assertTrue(Integer.parseInt(r.resultText("worker_costtime")) >= 0);
+        }
+    }
+
+    @Test
+    void aWorkerThatReportsFailureGivesWorkerFlagZero() {
+        ApiResponse r = api.rt("127.0.0.3", "apptest", "helloword", "{\"other\":1}", 30);
+        assertTrue(r.ok(), r.error());
+        assertEquals("0", r.resultText("worker_flag"));
+    }
+
+    @Test
+    void aWorkerPastItsTimeoutIsKilledAndReported() {
+        long started = System.nanoTime();
+        ApiResponse r = api.rt("127.0.0.2", "slowapp", "wait", null, 1);
+        assertTrue(r.ok(), r.error());
+        assertEquals("-1", r.resultText("worker_flag"));
+        assertEquals("app exec timeout", r.resultText("worker_message"));
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10), "answered soon after the timeout");
+    }
+
+    @Test
+    void unknownAndOfflineAgentsAndUnknownAppsHaveTheirCodes() throws Exception {
+        assertEquals(ErrorCode.AGENT_NOT_FOUND, api.rt("127.0.0.99", "apptest", "helloword", null, 5).errorCode());
+        assertEquals(ErrorCode.APP_NOT_FOUND, api.rt("127.0.0.2", "noapp", "f", null, 5).errorCode());
+
+        AgentFleet leaving = cluster.startAgents(List.of("127.0.0.5"), b -> b);
+        cluster.awaitOnline(List.of("127.0.0.5"), Duration.ofSeconds(10));
+        assertTrue(api.rt("127.0.0.5", "apptest", "helloword", "{\"my\":\"x\"}", 5).ok());
+        leaving.close();
+        // online means a heartbeat within 3 periods; the test agents beat every second
+        Thread.sleep(3500);
+        ApiResponse offline = api.rt("127.0.0.5", "apptest", "helloword", "{\"my\":\"x\"}", 5);
+        assertEquals(ErrorCode.AGENT_OFFLINE, offline.errorCode(), offline.error());
+        assertEquals(414, offline.httpStatus());
+    }
+
+    @Test
+    void anAgentRefusesASchedulerItWasNotToldToObey() throws Exception {
+        cluster.startAgents(List.of("127.0.0.6"), b -> b.authips(List.of("127.0.0.9")));
+        cluster.awaitOnline(List.of("127.0.0.6"), Duration.ofSeconds(10));
+        ApiResponse r = api.rt("127.0.0.6", "apptest", "helloword", "{\"my\":\"x\"}", 5);
+        assertEquals(ErrorCode.SEND_JOB_FAIL, r.errorCode(), r.error());
+    }
+
+    @Test
+    void badRequestsAreRefusedWithTheReferenceCodes() {
+        Api wrongKey = Api.as(cluster, cluster.authId(), "not-the-key", Clock.systemUTC());
+        ApiResponse badSign = wrongKey.rt("127.0.0.2", "apptest", "helloword", null, 5);
+        assertEquals(ErrorCode.SIGN_ERROR, badSign.errorCode());
+        assertEquals(401, badSign.httpStatus());
+
+        Clock tenMinutesAgo = Clock.fixed(Instant.now().minusSeconds(600), ZoneOffset.UTC);
+        assertEquals(ErrorCode.SIGN_TIMEOUT, Api.as(cluster, cluster.authId(), cluster.authKey(), tenMinutesAgo)
+                .rt("127.0.0.2", "apptest", "helloword", null, 5).errorCode());
+        assertEquals(ErrorCode.AUTH_ID_NOT_FOUND, Api.as(cluster, "nobody", cluster.authKey(), Clock.systemUTC())
+                .rt("127.0.0.2", "apptest", "helloword", null, 5).errorCode());
+
+        assertEquals(ErrorCode.PARAM_APP, api.call("/api/v2/rt/exec", Map.of("ip", "127.0.0.2", "func", "f")).errorCode());
+        assertEquals(ErrorCode.PARAM_FUNC, api.call("/api/v2/rt/exec", Map.of("ip", "127.0.0.2", "app", "apptest")).errorCode());
+        assertEquals(ErrorCode.PARAM_IP, api.rt("127.0.0.300", "apptest", "helloword", null, 5).errorCode());
+        assertEquals(ErrorCode.PARAM_PARAM, api.rt("127.0.0.2", "apptest", "helloword", "{not json", 5).errorCode());
+        assertEquals(ErrorCode.PARAM_TIMEOUT, api.call("/api/v2/rt/exec",
+                Map.of("ip", "127.0.0.2", "app", "apptest", "func", "f", "timeout", "soon")).errorCode());
+    }
+
+    @Test
+    void infoEndpointsDescribeAgentsAndApps() {
+        ApiResponse agents = api.call("/api/v2/info/agents", Map.of());
+        assertTrue(agents.ok(), agents.error());
+        Set<String> ips = new java.util.HashSet<>();
+        agents.result().forEach(n -> ips.add(n.asText()));
+        assertTrue(ips.containsAll(MACHINES), ips.toString());
+
+        ApiResponse detail = api.call("/api/v2/info/agents/detail", Map.of("ip", "127.0.0.3"));
+        assertTrue(detail.ok(), detail.error());
+        assertEquals("127.0.0.3", detail.resultText("ip"));
+        assertEquals("127.0.0.3", detail.resultText("asset"));
+        assertNotNull(detail.result().get("last_hb_time"));
+        assertEquals(null, detail.result().get("apps"));
+        assertEquals(ErrorCode.AGENT_NOT_FOUND, api.call("/api/v2/info/agents/detail", Map.of("ip", "127.0.0.98")).errorCode());
+        assertEquals(ErrorCode.MODULE_CRON_DISABLED,
+                api.call("/api/v2/info/agents/detail", Map.of("ip", "127.0.0.3", "showcron", "true")).errorCode());
+
+        ApiResponse apps = api.call("/api/v2/info/app", Map.of());
+        assertTrue(apps.ok(), apps.error());
+        assertTrue(apps.result().toString().contains("\"app\":\"apptest\""), apps.result().toString());
+    }
+
+    @Test
+    void everyTaskIsRecordedInMongoDb() throws Exception {
+        ApiResponse r = api.rt("127.0.0.4", "apptest", "helloword", "{\"my\":\"stored\"}", 30);
+        String id = r.resultText("id");
+        try (MongoClient mongo = MongoClients.create(cluster.mongoUri())) {
+            Document task = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (task == null && System.nanoTime() < deadline) {
+                task = mongo.getDatabase("elves").getCollection("tasks").find(new Document("_id", id)).first();
+                Thread.sleep(50);
+            }
+            assertNotNull(task, "task " + id + " recorded");
+            assertEquals("succeeded", task.getString("state"));
+            assertEquals("127.0.0.4", task.getString("ip"));
+            assertEquals("stored", task.getString("worker_message"));
+        }
+    }
+
+    @Test
+    void theCliRunsOneCallOnManyMachines() throws Exception {
+        try (JavaProcess cli = JavaProcess.start("cli", Map.of(
+                        "ELVES_API", cluster.apiUrl(), "ELVES_AUTH_ID", cluster.authId(), "ELVES_AUTH_KEY", cluster.authKey(),
+                        "ELVES_HOME", Files.createTempDirectory("cli-home").toString()),
+                "org.elves.cli.ElvesCli", List.of("exec", "--ip", String.join(",", MACHINES) + ",127.0.0.97",
+                        "--app", "apptest", "--func", "helloword", "--param", "{\"my\":\"fan\"}", "--json"))) {
+            int exit = cli.awaitExit(Duration.ofSeconds(60));
+            String out = cli.output();
+            assertEquals(1, exit, out);
+            assertTrue(out.contains("\"ok\" : 3"), out);
+            assertTrue(out.contains("\"failed\" : 1"), out);
+            assertTrue(out.contains("[414.1]"), out);
+        }
+    }
+
+    private static void writeApp(Path dir, String body) throws Exception {
+        Files.createDirectories(dir);
+        Path worker = dir.resolve("app-worker.sh");
+        Files.writeString(worker, "#!/bin/sh\n" + body);
+        worker.toFile().setExecutable(true);
+    }
+}
