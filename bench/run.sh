@@ -9,5 +9,6 @@ bench=${1:-RealtimeBench}
 [ $# -gt 0 ] && shift
 cd "$here"
 mvn -q -B -DskipTests install >&2
-cp=$(mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+mvn -q -B -pl bench dependency:build-classpath -Dmdep.outputFile="$here/bench/target/classpath.txt" >&2
+cp=$(cat "$here/bench/target/classpath.txt")
 exec java -Xmx512m -cp "bench/target/classes:$cp" "org.elves.bench.$bench" "$@"

@@ -18,6 +18,7 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        org.elves.protocol.JvmDefaults.apply();
         // before the first logger exists, or they would not apply
         LOG_DEFAULTS.forEach((key, value) -> {
             if (System.getProperty(key) == null) {

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RealtimeBench {
 
     public static void main(String[] args) throws Exception {
+        org.elves.protocol.JvmDefaults.apply();
         Map<String, Integer> o = Options.parse(args, Map.of("calls", 1000, "warmup", 300, "concurrency", 8,
                 "seconds", 10, "fanout", 100, "rounds", 5));
         List<String> fleet = new ArrayList<>();

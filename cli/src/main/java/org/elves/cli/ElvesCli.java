@@ -58,6 +58,7 @@ public final class ElvesCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        org.elves.protocol.JvmDefaults.apply();
         System.exit(run(CliEnvironment.system(), args));
     }
 

@@ -2,6 +2,7 @@ package org.elves.it;
 
 import org.elves.cli.api.ApiResponse;
 import org.elves.config.InstanceRegistry;
+import org.elves.protocol.ErrorCode;
 import org.elves.standalone.LocalCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +60,14 @@ class DistributedShapeTest {
                     Thread.sleep(100);
                 }
                 assertTrue(registry.instances("scheduler").isEmpty(), "scheduler unregistered");
+
+                // with Heartbeat gone, a call that needs it gets a clear timeout, not a hang
+                processes.get(0).kill();
+                processes.get(0).awaitExit(Duration.ofSeconds(30));
+                long asked = System.nanoTime();
+                ApiResponse noHeartbeat = api.call("/api/v2/info/agents", Map.of());
+                assertEquals(ErrorCode.COMPONENT_TIMEOUT, noHeartbeat.errorCode(), noHeartbeat.error());
+                assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(15), "answered within the rpc timeout");
             } finally {
                 for (JavaProcess p : processes) {
                     p.close();

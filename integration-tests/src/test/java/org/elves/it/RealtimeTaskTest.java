@@ -154,6 +154,17 @@ class RealtimeTaskTest {
     }
 
     @Test
+    void theApiDescribesItselfInAnOpenApiDocument() throws Exception {
+        java.net.http.HttpResponse<String> doc = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.apiUrl() + "/api/v2/openapi.json")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, doc.statusCode());
+        for (String path : List.of("/api/v2/rt/exec", "/api/v2/info/app", "/api/v2/info/agents", "/api/v2/info/agents/detail")) {
+            assertTrue(doc.body().contains("\"" + path + "\""), path + " in " + doc.body());
+        }
+    }
+
+    @Test
     void everyTaskIsRecordedInMongoDb() throws Exception {
         ApiResponse r = api.rt("127.0.0.4", "apptest", "helloword", "{\"my\":\"stored\"}", 30);
         String id = r.resultText("id");

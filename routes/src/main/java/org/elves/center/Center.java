@@ -54,6 +54,10 @@ public final class Center implements AutoCloseable {
         if (components.contains(Component.OPENAPI)) {
             requireFreePort(config.get("elves.openapi.host", "127.0.0.1"), config.getInt("elves.openapi.port", 9091));
         }
+        if (!org.elves.protocol.JvmDefaults.asyncStepsPooled()) {
+            LOG.warn("the common ForkJoinPool has parallelism 1: every rpc reply starts a thread; "
+                    + "start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
+        }
         Main main = new Main();
         main.bind("elvesConfig", config);
         main.addMainListener(new MainListenerSupport() {

@@ -47,6 +47,7 @@ public class CenterCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        org.elves.protocol.JvmDefaults.apply();
         System.exit(new picocli.CommandLine(new CenterCommand()).execute(args));
     }
 }

@@ -21,18 +21,27 @@ import java.util.Map;
 public class RealtimeJobs {
     public static final String INSTRUCT = "ElvesInstruct";
     public static final String RECORD = "ElvesTaskRecord";
+    /** Exchange property: Heartbeat's answer about the agent, once known (cached or asked). */
+    public static final String ONLINE = "ElvesOnline";
+    private static final Map<String, Object> NOT_CHECKED = Map.of("flag", "true", "unchecked", "true");
 
     private final AgentClient agents;
     private final ElvesConfig config;
     private final TaskRecords records;
+    private final OnlineCache online;
 
-    public RealtimeJobs(AgentClient agents, ElvesConfig config, TaskRecords records) {
+    public RealtimeJobs(AgentClient agents, ElvesConfig config, TaskRecords records, OnlineCache online) {
         this.agents = agents;
         this.config = config;
         this.records = records;
+        this.online = online;
     }
 
-    /** Validates a syncJob body, keeps its Instruct on the exchange and returns the online query. */
+    /**
+     * Validates a syncJob body and keeps its Instruct on the exchange. When Heartbeat must still be
+     * asked about the agent (no fresh answer, check switched on), {@link #ONLINE} stays unset and
+     * the body returned is that query.
+     */
     public Map<String, Object> accept(Map<String, Object> body, Exchange exchange) {
         Instruct ins = new Instruct();
         ins.setId(TaskIds.next());
@@ -45,6 +54,14 @@ public class RealtimeJobs {
         ins.setTimeout(timeout(body.get("timeout")));
         ins.setProxy(text(body.get("proxy")));
         exchange.setProperty(INSTRUCT, ins);
+        if (!config.getBoolean("elves.scheduler.check-online", true)) {
+            exchange.setProperty(ONLINE, NOT_CHECKED);
+        } else {
+            Map<String, Object> known = online.fresh(ins.getIp());
+            if (known != null) {
+                exchange.setProperty(ONLINE, known);
+            }
+        }
         exchange.setProperty(RpcCodec.FROM, "scheduler");
         exchange.setProperty(RpcCodec.TO, "heartbeat");
         exchange.setProperty(RpcCodec.FUNC, "getStatByIp");
@@ -53,13 +70,23 @@ public class RealtimeJobs {
         return query;
     }
 
-    /**
-     * Runs the instruct when Heartbeat's answer allows it. {@code online} is null when the online
-     * check is switched off. Never throws for a task that was accepted: every outcome is answered
-     * and recorded.
-     */
-    public Map<String, Object> dispatch(Map<String, Object> online, Exchange exchange) {
+    /** Keeps Heartbeat's answer for this task, and for the next ones while it is fresh. */
+    public void heartbeatAnswered(Map<String, Object> answer, Exchange exchange) {
         Instruct ins = exchange.getProperty(INSTRUCT, Instruct.class);
+        exchange.setProperty(ONLINE, answer);
+        if (isOnline(answer)) {
+            online.remember(ins.getIp(), answer);
+        }
+    }
+
+    /**
+     * Runs the instruct when Heartbeat's answer allows it. Never throws for a task that was
+     * accepted: every outcome is answered and recorded.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> dispatch(Exchange exchange) {
+        Instruct ins = exchange.getProperty(INSTRUCT, Instruct.class);
+        Map<String, Object> online = exchange.getProperty(ONLINE, Map.class);
         long created = System.currentTimeMillis();
         Map<String, Object> answer;
         Reinstruct done = null;
@@ -68,6 +95,10 @@ public class RealtimeJobs {
             done = agents.invokeSync(ins.getIp(), port, ins, readTimeoutMs(ins));
             answer = Replies.ok(result(ins.getId(), done));
         } catch (ElvesException e) {
+            if (e.code() == ErrorCode.SEND_JOB_FAIL || e.code() == ErrorCode.AGENT_ANSWER_TIMEOUT) {
+                // the agent may have gone since Heartbeat last answered: ask again next time
+                this.online.forget(ins.getIp());
+            }
             answer = Replies.failure(e.getMessage());
             @SuppressWarnings("unchecked")
             Map<String, Object> withId = answer;
@@ -80,7 +111,7 @@ public class RealtimeJobs {
     @SuppressWarnings("unchecked")
     private int checkOnline(Instruct ins, Map<String, Object> online) {
         int defaultPort = config.getInt("elves.agent.port", 11101);
-        if (online == null) {
+        if (online == NOT_CHECKED) {
             return defaultPort;
         }
         if (!Replies.isOk(online)) {
@@ -98,6 +129,12 @@ public class RealtimeJobs {
         Object port = stat.get("port");
         int reported = port instanceof Number n ? n.intValue() : 0;
         return reported > 0 ? reported : defaultPort;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean isOnline(Map<String, Object> answer) {
+        return Replies.isOk(answer) && answer.get("result") instanceof Map<?, ?> stat
+                && "true".equals(String.valueOf(((Map<String, Object>) stat).get("online")));
     }
 
     private int readTimeoutMs(Instruct ins) {

@@ -22,11 +22,17 @@ public class SchedulerConfiguration implements CamelConfiguration {
         return new TaskRecords();
     }
 
+    @BindToRegistry("onlineCache")
+    public OnlineCache onlineCache(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new OnlineCache(System::currentTimeMillis, () -> config.getLong("elves.scheduler.online-cache-ms", 2000));
+    }
+
     @BindToRegistry("realtimeJobs")
     public RealtimeJobs realtimeJobs(@BeanInject("agentClient") AgentClient agents,
                                      @BeanInject("elvesConfig") ElvesConfig config,
-                                     @BeanInject("taskRecords") TaskRecords records) {
-        return new RealtimeJobs(agents, config, records);
+                                     @BeanInject("taskRecords") TaskRecords records,
+                                     @BeanInject("onlineCache") OnlineCache online) {
+        return new RealtimeJobs(agents, config, records, online);
     }
 
     @Override
