@@ -129,6 +129,29 @@ class CenterTest {
         assertEquals("[414.1]", String.valueOf(unknown.get("error")).substring(0, 7));
     }
 
+    @Test
+    void aCastReachesTheOtherComponentsHandlerOverRabbitMq() throws Exception {
+        java.util.concurrent.CountDownLatch received = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Object> body = new java.util.concurrent.atomic.AtomicReference<>();
+        center.context().addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:heartbeat.testCast").process(e -> {
+                    body.set(e.getMessage().getBody());
+                    received.countDown();
+                });
+            }
+        });
+        center.context().createProducerTemplate().send("direct:rpc-cast", e -> {
+            e.setProperty("ElvesFrom", "scheduler");
+            e.setProperty("ElvesTo", "heartbeat");
+            e.setProperty("ElvesFunc", "testCast");
+            e.getMessage().setBody(new java.util.HashMap<>(Map.of("id", "42")));
+        });
+        org.junit.jupiter.api.Assertions.assertTrue(received.await(10, java.util.concurrent.TimeUnit.SECONDS), "cast delivered");
+        assertEquals(Map.of("id", "42"), body.get());
+    }
+
     private static Map<String, Object> call(String path, Map<String, String> business) throws Exception {
         Map<String, String> params = new TreeMap<>(business);
         params.put("auth_id", "tester");
