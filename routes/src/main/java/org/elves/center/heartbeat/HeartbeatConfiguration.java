@@ -1,5 +1,6 @@
 package org.elves.center.heartbeat;
 
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -12,19 +13,19 @@ import org.elves.protocol.thrift.HeartbeatService;
 public class HeartbeatConfiguration implements CamelConfiguration {
 
     @BindToRegistry("agentRegistry")
-    public AgentRegistry agentRegistry(@org.apache.camel.BeanInject("elvesConfig") ElvesConfig config) {
+    public AgentRegistry agentRegistry(@BeanInject("elvesConfig") ElvesConfig config) {
         return new AgentRegistry(System::currentTimeMillis,
                 () -> config.getLong("elves.heartbeat.interval-seconds", 10) * 1000L,
                 () -> config.getLong("elves.heartbeat.online-intervals", 3));
     }
 
     @BindToRegistry("heartbeatQueries")
-    public HeartbeatQueries heartbeatQueries(@org.apache.camel.BeanInject("agentRegistry") AgentRegistry registry) {
+    public HeartbeatQueries heartbeatQueries(@BeanInject("agentRegistry") AgentRegistry registry) {
         return new HeartbeatQueries(registry);
     }
 
     @BindToRegistry("heartbeatAnswers")
-    public HeartbeatAnswers heartbeatAnswers(@org.apache.camel.BeanInject("elvesConfig") ElvesConfig config) {
+    public HeartbeatAnswers heartbeatAnswers(@BeanInject("elvesConfig") ElvesConfig config) {
         return new HeartbeatAnswers(config);
     }
 
