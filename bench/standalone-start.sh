@@ -12,7 +12,7 @@ port=$((20000 + RANDOM % 10000))
 export ELVES_HOME="$home" ELVES_API_PORT="$port"
 opts="-Xmx256m -XX:+UseSerialGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=4"
 start=$(date +%s%N)
-java $opts -jar "$jar" standalone --agent-ip 127.0.0.61 --agent-port $((port + 1)) --heartbeat-port $((port + 2)) > "$home/out.log" 2>&1 &
+java $opts -jar "$jar" standalone --agent-ip 127.0.0.61 --agent-port $((port + 1)) --heartbeat-port $((port + 2)) --scheduler-port $((port + 3)) > "$home/out.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$home"' EXIT
 until grep -q "Ctrl-C stops everything" "$home/out.log"; do

@@ -28,7 +28,7 @@ class StandaloneTest {
         String apiPort = String.valueOf(freePort());
         List<String> args = List.of("standalone", "--home", home.toString(), "--api-port", apiPort,
                 "--agent-ip", "127.0.0.31", "--agent-port", String.valueOf(freePort()),
-                "--heartbeat-port", String.valueOf(freePort()));
+                "--heartbeat-port", String.valueOf(freePort()), "--scheduler-port", String.valueOf(freePort()));
         Map<String, String> env = Map.of("ELVES_HOME", home.toString());
         try (JavaProcess standalone = JavaProcess.start("standalone", env, "org.elves.cli.ElvesCli", args)) {
             standalone.awaitOutput("Ctrl-C stops everything", Duration.ofSeconds(60));

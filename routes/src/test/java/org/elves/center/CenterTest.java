@@ -70,6 +70,8 @@ class CenterTest {
                 "elves.openapi.port", String.valueOf(apiPort),
                 "elves.heartbeat.host", "127.0.0.1",
                 "elves.heartbeat.port", String.valueOf(heartbeatPort),
+                "elves.scheduler.host", "127.0.0.1",
+                "elves.scheduler.port", String.valueOf(freePort()),
                 "elves.openapi.auth.id", "tester",
                 "elves.openapi.auth.key", "secret")).build();
         center = Center.start(config, List.of(Component.values()));

@@ -70,7 +70,7 @@ public final class LocalCluster implements AutoCloseable {
         return agent;
     }
 
-    /** The settings agents of this cluster start from: its heartbeat, the example apps. */
+    /** The settings agents of this cluster start from: its heartbeat and scheduler, the example apps. */
     public AgentSettings.Builder agentSettings(String ip) throws IOException {
         Path appsDir = settings.home.resolve("agent").resolve("apps");
         installExamples(appsDir);
@@ -80,6 +80,7 @@ public final class LocalCluster implements AutoCloseable {
                 .port(0)
                 .appsDir(appsDir)
                 .heartbeat(new Endpoint("127.0.0.1", heartbeatPort()))
+                .schedulers(List.of(new Endpoint("127.0.0.1", schedulerPort())))
                 .heartbeatIntervalSeconds(settings.agentHeartbeatSeconds)
                 .python(PYTHON)
                 .authips(List.of("127.0.0.1"));
@@ -123,6 +124,11 @@ public final class LocalCluster implements AutoCloseable {
         return config.getInt("elves.heartbeat.port", 11102);
     }
 
+    /** The Scheduler's Thrift port, where agents report async results. */
+    public int schedulerPort() {
+        return config.getInt("elves.scheduler.port", 10101);
+    }
+
     public String zookeeperConnect() {
         return zookeeper.connectString();
     }
@@ -136,7 +142,7 @@ public final class LocalCluster implements AutoCloseable {
         Map<String, String> shared = new LinkedHashMap<>();
         for (String key : List.of("elves.zookeeper.connect", "elves.mongo.uri", "elves.mq.exchange",
                 "elves.mq.queue-prefix", "elves.openapi.port", "elves.openapi.auth.id", "elves.openapi.auth.key",
-                "elves.heartbeat.port", "elves.heartbeat.host")) {
+                "elves.heartbeat.port", "elves.heartbeat.host", "elves.scheduler.port", "elves.scheduler.host")) {
             shared.put(key, config.get(key, ""));
         }
         return shared;
@@ -208,6 +214,7 @@ public final class LocalCluster implements AutoCloseable {
         private String namespace;
         private int apiPort;
         private int heartbeatPort;
+        private int schedulerPort;
         private int zookeeperPort;
         private String authId = "tester";
         private String authKey = "secret-" + Long.toHexString(System.nanoTime());
@@ -238,6 +245,11 @@ public final class LocalCluster implements AutoCloseable {
 
         public Builder heartbeatPort(int port) {
             this.heartbeatPort = port;
+            return this;
+        }
+
+        public Builder schedulerPort(int port) {
+            this.schedulerPort = port;
             return this;
         }
 
@@ -298,6 +310,8 @@ public final class LocalCluster implements AutoCloseable {
                 overrides.put("elves.openapi.port", String.valueOf(apiPort > 0 ? apiPort : freePort()));
                 overrides.put("elves.heartbeat.host", "127.0.0.1");
                 overrides.put("elves.heartbeat.port", String.valueOf(heartbeatPort > 0 ? heartbeatPort : freePort()));
+                overrides.put("elves.scheduler.host", "127.0.0.1");
+                overrides.put("elves.scheduler.port", String.valueOf(schedulerPort > 0 ? schedulerPort : freePort()));
                 overrides.put("elves.openapi.auth.id", authId);
                 overrides.put("elves.openapi.auth.key", authKey);
                 overrides.putAll(extra);

@@ -49,6 +49,9 @@ public class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--heartbeat-port", paramLabel = "PORT", description = "Heartbeat's Thrift port. Default: 11102.")
     int heartbeatPort = AgentSettings.DEFAULT_HEARTBEAT_PORT;
 
+    @Option(names = "--scheduler-port", paramLabel = "PORT", description = "Scheduler's Thrift port (agents' async results). Default: 10101.")
+    int schedulerPort = AgentSettings.DEFAULT_SCHEDULER_PORT;
+
     private final Map<String, String> env;
     private final PrintStream out;
 
@@ -89,6 +92,7 @@ public class StandaloneCommand implements Callable<Integer> {
                     .namespace("elves", "")
                     .apiPort(port)
                     .heartbeatPort(heartbeatPort)
+                    .schedulerPort(schedulerPort)
                     .credentials(credentials.authId(), credentials.authKey())
                     .agentHeartbeatSeconds(10)
                     .start();

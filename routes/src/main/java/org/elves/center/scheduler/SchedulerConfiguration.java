@@ -6,9 +6,11 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.elves.center.common.CloseOnStop;
+import org.elves.center.common.ThriftServerService;
 import org.elves.config.ElvesConfig;
+import org.elves.protocol.thrift.SchedulerService;
 
-/** Scheduler: carries tasks to agents over Thrift. */
+/** Scheduler: carries tasks to agents over Thrift and takes their async results on its own Thrift port. */
 public class SchedulerConfiguration implements CamelConfiguration {
 
     @BindToRegistry("agentClient")
@@ -27,17 +29,47 @@ public class SchedulerConfiguration implements CamelConfiguration {
         return new OnlineCache(System::currentTimeMillis, () -> config.getLong("elves.scheduler.online-cache-ms", 2000));
     }
 
+    @BindToRegistry("onlineCheck")
+    public OnlineCheck onlineCheck(@BeanInject("elvesConfig") ElvesConfig config,
+                                   @BeanInject("onlineCache") OnlineCache cache) {
+        return new OnlineCheck(config, cache);
+    }
+
     @BindToRegistry("realtimeJobs")
     public RealtimeJobs realtimeJobs(@BeanInject("agentClient") AgentClient agents,
                                      @BeanInject("elvesConfig") ElvesConfig config,
                                      @BeanInject("taskRecords") TaskRecords records,
-                                     @BeanInject("onlineCache") OnlineCache online) {
+                                     @BeanInject("onlineCheck") OnlineCheck online) {
         return new RealtimeJobs(agents, config, records, online);
     }
+
+    @BindToRegistry("asyncJobs")
+    public AsyncJobs asyncJobs(@BeanInject("agentClient") AgentClient agents,
+                               @BeanInject("elvesConfig") ElvesConfig config,
+                               @BeanInject("onlineCheck") OnlineCheck online) {
+        return new AsyncJobs(agents, config, online);
+    }
+
+    @BindToRegistry("recentResults")
+    public RecentResults recentResults(@PropertyInject("elves.scheduler.result-memory") int capacity) {
+        return new RecentResults(capacity);
+    }
+
+    @PropertyInject("elves.scheduler.host")
+    private String host;
+    @PropertyInject("elves.scheduler.port")
+    private int port;
+    @PropertyInject("elves.scheduler.max-threads")
+    private int maxThreads;
 
     @Override
     public void configure(CamelContext context) throws Exception {
         AgentClient agents = context.getRegistry().lookupByNameAndType("agentClient", AgentClient.class);
         context.addService(new CloseOnStop("agent connections", agents));
+        SchedulerService.Processor<SchedulerReceiver> processor =
+                new SchedulerService.Processor<>(new SchedulerReceiver(context.createProducerTemplate()));
+        ThriftServerService server = new ThriftServerService("scheduler", host, port, processor, maxThreads);
+        context.getRegistry().bind("schedulerThriftServer", server);
+        context.addService(server);
     }
 }

@@ -1,0 +1,122 @@
+package org.elves.center.scheduler;
+
+import org.apache.camel.Exchange;
+import org.elves.config.ElvesConfig;
+import org.elves.protocol.ElvesException;
+import org.elves.protocol.ErrorCode;
+import org.elves.protocol.thrift.Instruct;
+import org.elves.protocol.thrift.Reinstruct;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.elves.center.scheduler.JobParams.required;
+import static org.elves.center.scheduler.JobParams.text;
+
+/**
+ * The Scheduler's async task (queue and center cron, modes CANP/CAP; reference §4.2.2 step 4):
+ * validate the asyncJob cast, check the agent like a realtime task ({@link OnlineCheck}), hand it
+ * to the agent, which acknowledges at once and reports the result later through
+ * SchedulerService.dataTransport. When the task cannot be handed over, its failure result is
+ * what goes to Queue or Cron instead, so no task waits forever (route scheduler-async-job).
+ */
+public class AsyncJobs {
+    /** Exchange property: "queue" or "cron", where the task's result goes. */
+    public static final String TYPE = "ElvesTaskType";
+    private static final List<String> TYPES = List.of("queue", "cron");
+
+    private final AgentClient agents;
+    private final ElvesConfig config;
+    private final OnlineCheck online;
+
+    public AsyncJobs(AgentClient agents, ElvesConfig config, OnlineCheck online) {
+        this.agents = agents;
+        this.config = config;
+        this.online = online;
+    }
+
+    /**
+     * Validates an asyncJob body and keeps its Instruct and type on the exchange; the body
+     * returned is the Heartbeat query (see {@link OnlineCheck#query}).
+     *
+     * @throws IllegalArgumentException with the reason when the body is not a task (the route
+     *                                  logs and drops it: a cast has nobody to answer)
+     */
+    public Map<String, Object> accept(Map<String, Object> body, Exchange exchange) {
+        Instruct ins;
+        try {
+            ins = instruct(body);
+        } catch (ElvesException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        exchange.setProperty(TYPE, ins.getType());
+        return online.query(ins, exchange);
+    }
+
+    /**
+     * The Instruct an asyncJob body describes: {id, ip, type, mode, app, func, param, timeout, proxy}.
+     *
+     * @throws ElvesException          naming the field that is missing or wrong (with its 403.x code)
+     * @throws IllegalArgumentException for a missing id or a wrong type, which have no code
+     */
+    Instruct instruct(Map<String, Object> body) {
+        Instruct ins = new Instruct();
+        // the caller's id: Queue and Cron know their tasks by it
+        ins.setId(text(body.get("id")));
+        if (ins.getId().isEmpty()) {
+            throw new IllegalArgumentException("id is required");
+        }
+        ins.setIp(required(body, "ip", ErrorCode.PARAM_IP));
+        String type = text(body.get("type")).toLowerCase(Locale.ROOT);
+        if (!TYPES.contains(type)) {
+            // the reference has no code for it: only Queue and Cron send asyncJob
+            throw new IllegalArgumentException("type must be queue or cron, got '" + text(body.get("type")) + "'");
+        }
+        ins.setType(type);
+        String mode = text(body.get("mode")).toUpperCase(Locale.ROOT);
+        if (mode.isEmpty()) {
+            mode = "NP";
+        } else if (!mode.equals("P") && !mode.equals("NP")) {
+            throw new ElvesException(ErrorCode.PARAM_MODE, "mode must be P or NP, got '" + text(body.get("mode")) + "'");
+        }
+        ins.setMode(mode);
+        ins.setApp(required(body, "app", ErrorCode.PARAM_APP));
+        ins.setFunc(required(body, "func", ErrorCode.PARAM_FUNC));
+        ins.setParam(text(body.get("param")));
+        ins.setTimeout(JobParams.timeoutSeconds(body.get("timeout"), config.getInt("elves.timeout", 90)));
+        ins.setProxy(text(body.get("proxy")));
+        return ins;
+    }
+
+    /** Hands the task to its agent: null once the agent took it, else the failure result to forward. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> dispatch(Exchange exchange) {
+        return send(exchange.getProperty(OnlineCheck.INSTRUCT, Instruct.class),
+                exchange.getProperty(OnlineCheck.ONLINE, Map.class));
+    }
+
+    Map<String, Object> send(Instruct ins, Map<String, Object> stat) {
+        try {
+            int port = online.agentPort(ins, stat);
+            int ackTimeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
+            requireAccepted(ins, agents.invokeAsync(ins.getIp(), port, List.of(ins), ackTimeoutMs));
+            return null;
+        } catch (ElvesException e) {
+            online.failed(ins, e);
+            return TaskResults.failed(ins.getId(), e.getMessage());
+        }
+    }
+
+    /** The agent acknowledges each instruct with flag 1; anything else is a refusal. */
+    private static void requireAccepted(Instruct ins, List<Reinstruct> acks) {
+        if (acks == null || acks.size() != 1) {
+            throw new ElvesException(ErrorCode.SEND_JOB_FAIL, ins.getIp() + " acknowledged "
+                    + (acks == null ? 0 : acks.size()) + " instructs for 1 sent");
+        }
+        Reinstruct ack = acks.get(0);
+        if (ack.getFlag() != 1) {
+            throw new ElvesException(ErrorCode.SEND_JOB_FAIL, ins.getIp() + " refused the task: " + ack.getResult());
+        }
+    }
+}

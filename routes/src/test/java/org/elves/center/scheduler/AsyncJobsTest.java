@@ -1,0 +1,153 @@
+package org.elves.center.scheduler;
+
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.server.TServer;
+import org.apache.thrift.server.TSimpleServer;
+import org.apache.thrift.transport.TServerSocket;
+import org.elves.center.Center;
+import org.elves.center.Component;
+import org.elves.config.ElvesConfig;
+import org.elves.protocol.ErrorCode;
+import org.elves.protocol.thrift.AgentService;
+import org.elves.protocol.thrift.Instruct;
+import org.elves.protocol.thrift.Reinstruct;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AsyncJobsTest {
+    private final ElvesConfig config = Center.configFor(List.of(Component.SCHEDULER)).build();
+    private final AgentClient agents = new AgentClient(1000, 2);
+    private final OnlineCheck check = new OnlineCheck(config, new OnlineCache(System::currentTimeMillis, () -> 0));
+    private final AsyncJobs jobs = new AsyncJobs(agents, config, check);
+    private TServer agent;
+
+    @AfterEach
+    void close() {
+        if (agent != null) {
+            agent.stop();
+        }
+        agents.close();
+        config.close();
+    }
+
+    private static Map<String, Object> job() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("id", "0123456789abcdef");
+        body.put("ip", "127.0.0.1");
+        body.put("type", "queue");
+        body.put("app", "apptest");
+        body.put("func", "helloword");
+        body.put("param", "{\"my\":\"x\"}");
+        return body;
+    }
+
+    private static Map<String, Object> online(int port) {
+        return Map.of("flag", "true", "error", "", "result", Map.of("online", "true", "port", port));
+    }
+
+    @Test
+    void aValidJobKeepsTheCallersIdWithModeAndTimeoutDefaults() {
+        Instruct ins = jobs.instruct(job());
+        assertEquals("0123456789abcdef", ins.getId());
+        assertEquals("queue", ins.getType());
+        assertEquals("NP", ins.getMode());
+        assertEquals(90, ins.getTimeout());
+        assertEquals("", ins.getProxy());
+        Map<String, Object> cron = job();
+        cron.put("type", "cron");
+        cron.put("mode", "p");
+        cron.put("timeout", "5");
+        Instruct c = jobs.instruct(cron);
+        assertEquals("P", c.getMode());
+        assertEquals(5, c.getTimeout());
+    }
+
+    @Test
+    void anInvalidJobIsRefusedWithTheReason() {
+        for (String field : List.of("id", "ip", "app", "func")) {
+            Map<String, Object> body = job();
+            body.put(field, " ");
+            RuntimeException e = assertThrows(RuntimeException.class, () -> jobs.instruct(body), field);
+            assertTrue(e.getMessage().contains(field), e.getMessage());
+        }
+        Map<String, Object> type = job();
+        type.put("type", "rt");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> jobs.instruct(type)).getMessage().contains("'rt'"));
+        Map<String, Object> mode = job();
+        mode.put("mode", "X");
+        assertTrue(assertThrows(RuntimeException.class, () -> jobs.instruct(mode)).getMessage().startsWith("[403.4]"));
+        Map<String, Object> timeout = job();
+        timeout.put("timeout", "soon");
+        assertTrue(assertThrows(RuntimeException.class, () -> jobs.instruct(timeout)).getMessage().startsWith("[403.8]"));
+    }
+
+    @Test
+    void aTaskTheAgentAcknowledgesNeedsNoResultNow() throws Exception {
+        int port = startAgent(1);
+        assertNull(jobs.send(jobs.instruct(job()), online(port)));
+    }
+
+    @Test
+    void aRefusedUnreachableOrUnknownAgentGivesTheFailureResultAtOnce() throws Exception {
+        Instruct ins = jobs.instruct(job());
+        int refusing = startAgent(-1);
+        Map<String, Object> refused = jobs.send(ins, online(refusing));
+        assertEquals("false", refused.get("flag"));
+        assertTrue(String.valueOf(refused.get("error")).startsWith(ErrorCode.SEND_JOB_FAIL.text()), refused.toString());
+        assertEquals(Map.of("id", "0123456789abcdef"), refused.get("result"));
+
+        Map<String, Object> down = jobs.send(ins, online(closedPort()));
+        assertTrue(String.valueOf(down.get("error")).startsWith("[410.1]"), down.toString());
+
+        Map<String, Object> unknown = jobs.send(ins, Map.of("flag", "false", "error", "[414.1]Agent Info Not Found"));
+        assertTrue(String.valueOf(unknown.get("error")).startsWith("[414.1]"), unknown.toString());
+        assertEquals(Map.of("id", "0123456789abcdef"), unknown.get("result"));
+    }
+
+    /** A minimal AgentService that acknowledges every async instruct with the given flag. */
+    private int startAgent(int ackFlag) throws Exception {
+        int port = closedPort();
+        TServerSocket socket = new TServerSocket(new InetSocketAddress("127.0.0.1", port));
+        agent = new TSimpleServer(new TServer.Args(socket).protocolFactory(new TBinaryProtocol.Factory())
+                .processor(new AgentService.Processor<>(new AgentService.Iface() {
+                    @Override
+                    public String aliveCheck() {
+                        return "success";
+                    }
+
+                    @Override
+                    public List<Reinstruct> instructionInvokeAsync(List<Instruct> insList) {
+                        return insList.stream().map(i -> new Reinstruct(i, ackFlag, 0, ackFlag == 1 ? "" : "busy")).toList();
+                    }
+
+                    @Override
+                    public Reinstruct instructionInvokeSync(Instruct ins) {
+                        throw new UnsupportedOperationException();
+                    }
+                })));
+        Thread serving = new Thread(agent::serve, "stub-agent");
+        serving.setDaemon(true);
+        serving.start();
+        for (int i = 0; i < 100 && !agent.isServing(); i++) {
+            Thread.sleep(10);
+        }
+        return port;
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
