@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 public class CenterCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--components"}, paramLabel = "LIST",
-            description = "Components to run: all, or a comma list of heartbeat, scheduler, openapi. Default: $ELVES_COMPONENTS or all.")
+            description = "Components to run: all, or a comma list of heartbeat, scheduler, openapi, queue. Default: elves.components (-D, --config file, ELVES_COMPONENTS) or all.")
     String components;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file with elves.* settings.")
@@ -28,8 +28,7 @@ public class CenterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Component> selected = Component.parse(components != null ? components
-                : System.getenv().getOrDefault("ELVES_COMPONENTS", System.getProperty("elves.components", "all")));
+        List<Component> selected = Component.parse(componentNames());
         ElvesConfig.Builder builder = Center.configFor(selected).overrides(settings);
         if (configFile != null) {
             builder.propertiesFile(configFile);
@@ -44,6 +43,26 @@ public class CenterCommand implements Callable<Integer> {
         }, "elves-center-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** --components, else elves.components from -D, the config file, ELVES_COMPONENTS or -Delves.components; else all. */
+    private String componentNames() throws java.io.IOException {
+        if (components != null) {
+            return components;
+        }
+        if (settings.containsKey("elves.components")) {
+            return settings.get("elves.components");
+        }
+        if (configFile != null) {
+            java.util.Properties file = new java.util.Properties();
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(configFile)) {
+                file.load(r);
+            }
+            if (file.getProperty("elves.components") != null) {
+                return file.getProperty("elves.components");
+            }
+        }
+        return System.getenv().getOrDefault("ELVES_COMPONENTS", System.getProperty("elves.components", "all"));
     }
 
     public static void main(String[] args) {

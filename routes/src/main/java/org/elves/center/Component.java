@@ -3,6 +3,7 @@ package org.elves.center;
 import org.apache.camel.CamelConfiguration;
 import org.elves.center.heartbeat.HeartbeatConfiguration;
 import org.elves.center.openapi.OpenApiConfiguration;
+import org.elves.center.queue.QueueConfiguration;
 import org.elves.center.scheduler.SchedulerConfiguration;
 
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Locale;
 public enum Component {
     HEARTBEAT(HeartbeatConfiguration.class),
     SCHEDULER(SchedulerConfiguration.class),
+    QUEUE(QueueConfiguration.class),
     OPENAPI(OpenApiConfiguration.class);
 
     private final Class<? extends CamelConfiguration> configuration;

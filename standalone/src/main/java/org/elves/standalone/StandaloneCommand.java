@@ -131,7 +131,8 @@ public class StandaloneCommand implements Callable<Integer> {
 
     private void banner(LocalCluster cluster, Path dir, Credentials credentials, Duration startup, String mqHost, int mqPort) {
         out.printf("%nElves standalone is running (started in %.1f s)%n", startup.toMillis() / 1000.0);
-        out.println("  components : heartbeat, scheduler, openapi (one JVM)");
+        out.println("  components : " + String.join(", ", cluster.center().components().stream()
+                .map(org.elves.center.Component::id).toList()) + " (one JVM)");
         out.println("  RabbitMQ   : " + mqHost + ":" + mqPort + " (exchange elves)");
         out.println("  ZooKeeper  : embedded, " + cluster.zookeeperConnect() + ", data in " + dir.resolve("zookeeper"));
         out.println("  MongoDB    : embedded mongo-java-server (H2 file " + dir.resolve("mongo") + "), " + cluster.mongoUri());

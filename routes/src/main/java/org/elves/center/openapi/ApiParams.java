@@ -70,4 +70,18 @@ final class ApiParams {
         }
         throw new ElvesException(ErrorCode.PARAM_PARAM, name + " must be true or false");
     }
+
+    /** "P" or "NP"; "NP" when absent (reference §3.4.5). */
+    static String mode(ApiRequest r) {
+        return org.elves.center.common.JobParams.mode(r.get("mode"));
+    }
+
+    /** A queue id: 16 hex characters, as the center makes them. */
+    static String queueId(ApiRequest r) {
+        String id = r.get("queue_id");
+        if (!org.elves.protocol.TaskIds.isValid(id)) {
+            throw new ElvesException(ErrorCode.PARAM_QUEUE_ID, id.isEmpty() ? "queue_id is required" : "not a queue id: " + id);
+        }
+        return id;
+    }
 }

@@ -28,6 +28,11 @@ public class OpenApiConfiguration implements CamelConfiguration {
         return new InfoApi(config);
     }
 
+    @BindToRegistry("queueApi")
+    public QueueApi queueApi(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new QueueApi(config);
+    }
+
     @BindToRegistry("apiResponses")
     public ApiResponses apiResponses(@BeanInject("elvesConfig") ElvesConfig config) {
         return new ApiResponses(config);

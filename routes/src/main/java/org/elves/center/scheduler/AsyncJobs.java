@@ -2,6 +2,7 @@ package org.elves.center.scheduler;
 
 import org.apache.camel.Exchange;
 import org.elves.config.ElvesConfig;
+import org.elves.center.common.JobParams;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.thrift.Instruct;
@@ -11,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static org.elves.center.scheduler.JobParams.required;
-import static org.elves.center.scheduler.JobParams.text;
+import static org.elves.center.common.JobParams.required;
+import static org.elves.center.common.JobParams.text;
 
 /**
  * The Scheduler's async task (queue and center cron, modes CANP/CAP; reference §4.2.2 step 4):
@@ -74,13 +75,7 @@ public class AsyncJobs {
             throw new IllegalArgumentException("type must be queue or cron, got '" + text(body.get("type")) + "'");
         }
         ins.setType(type);
-        String mode = text(body.get("mode")).toUpperCase(Locale.ROOT);
-        if (mode.isEmpty()) {
-            mode = "NP";
-        } else if (!mode.equals("P") && !mode.equals("NP")) {
-            throw new ElvesException(ErrorCode.PARAM_MODE, "mode must be P or NP, got '" + text(body.get("mode")) + "'");
-        }
-        ins.setMode(mode);
+        ins.setMode(JobParams.mode(body.get("mode")));
         ins.setApp(required(body, "app", ErrorCode.PARAM_APP));
         ins.setFunc(required(body, "func", ErrorCode.PARAM_FUNC));
         ins.setParam(text(body.get("param")));

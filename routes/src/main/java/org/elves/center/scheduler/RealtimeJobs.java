@@ -2,6 +2,7 @@ package org.elves.center.scheduler;
 
 import org.apache.camel.Exchange;
 import org.elves.config.ElvesConfig;
+import org.elves.center.common.JobParams;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.TaskIds;
@@ -10,8 +11,8 @@ import org.elves.protocol.thrift.Reinstruct;
 
 import java.util.Map;
 
-import static org.elves.center.scheduler.JobParams.required;
-import static org.elves.center.scheduler.JobParams.text;
+import static org.elves.center.common.JobParams.required;
+import static org.elves.center.common.JobParams.text;
 
 /**
  * The Scheduler's realtime task (mode CSNP): validate the syncJob, check with Heartbeat that the

@@ -1,0 +1,221 @@
+package org.elves.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.elves.center.Component;
+import org.elves.cli.api.ApiResponse;
+import org.elves.standalone.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Queues through the signed API, the whole center in one JVM, real agents on 127.0.0.51-53, the
+ * real RabbitMQ: dependencies run in order, a failure skips its dependents, stop cancels what was
+ * not sent, and the reference's codes for wrong requests.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class QueueTaskTest {
+    private static final List<String> MACHINES = List.of("127.0.0.51", "127.0.0.52", "127.0.0.53");
+    private static final String APP = "clockapp";
+    private static LocalCluster cluster;
+    private static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = LocalCluster.builder().components(List.of(Component.values())).start();
+        Path apps = cluster.agentSettings(MACHINES.get(0)).build().appsDir();
+        // work: its start and end time (ms) as message; fail: flag false; slow: 3 s
+        writeApp(apps.resolve(APP), """
+                start=$(date +%s%3N)
+                case "$2" in
+                  fail) echo '<ElvesWFlag>false</ElvesWFlag><ElvesWResult>it failed</ElvesWResult>' ;;
+                  slow) sleep 3; echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>slow done</ElvesWResult>' ;;
+                  *) sleep 0.3; echo "<ElvesWFlag>true</ElvesWFlag><ElvesWResult>$start $(date +%s%3N)</ElvesWResult>" ;;
+                esac
+                """);
+        cluster.startAgents(MACHINES, b -> b);
+        cluster.awaitOnline(MACHINES, Duration.ofSeconds(15));
+        api = Api.of(cluster);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aChainRunsInDependencyOrderBesideAnIndependentTask() throws Exception {
+        String q = create();
+        String a = add(q, "127.0.0.51", "work", "");
+        String b = add(q, "127.0.0.52", "work", a);
+        String c = add(q, "127.0.0.53", "work", b);
+        String d = add(q, "127.0.0.53", "work", "");
+        ApiResponse committed = call("commit", Map.of("queue_id", q));
+        assertTrue(committed.ok(), committed.error());
+        JsonNode result = awaitTerminal(q);
+        for (String id : List.of(a, b, c, d)) {
+            JsonNode task = result.get(id);
+            assertEquals("finish", task.get("status").asText(), task.toString());
+            assertEquals("true", task.get("flag").asText());
+            assertEquals("1", task.get("worker_flag").asText());
+            assertEquals(id, task.get("id").asText());
+        }
+        assertEquals(a, result.get(b).get("depend_task_id").asText());
+        assertEquals("", result.get(d).get("depend_task_id").asText());
+        assertTrue(start(result, b) >= end(result, a), "B started after A ended: " + result);
+        assertTrue(start(result, c) >= end(result, b), "C started after B ended: " + result);
+        // D did not wait for the chain
+        assertTrue(start(result, d) < end(result, b), "D ran beside the chain: " + result);
+    }
+
+    @Test
+    void aFailedTasksDependentsAreSkippedAndNeverRun() throws Exception {
+        String q = create();
+        String a = add(q, "127.0.0.51", "fail", "");
+        String b = add(q, "127.0.0.52", "work", a);
+        String c = add(q, "127.0.0.53", "work", b);
+        assertTrue(call("commit", Map.of("queue_id", q)).ok());
+        JsonNode result = awaitTerminal(q);
+        assertEquals("finish", result.get(a).get("status").asText());
+        assertEquals("0", result.get(a).get("worker_flag").asText());
+        assertEquals("it failed", result.get(a).get("worker_message").asText());
+        assertEquals("skipped", result.get(b).get("status").asText());
+        assertEquals("skipped: depend task " + a + " failed", result.get(b).get("error").asText());
+        assertEquals("", result.get(b).get("worker_message").asText(), "never ran");
+        assertEquals("skipped", result.get(c).get("status").asText());
+    }
+
+    @Test
+    void stopCancelsTasksNotSentAndTheSentOneStillReports() throws Exception {
+        String q = create();
+        String a = add(q, "127.0.0.52", "slow", "");
+        String b = add(q, "127.0.0.53", "work", a);
+        assertTrue(call("commit", Map.of("queue_id", q)).ok());
+        ApiResponse stopped = call("stop", Map.of("queue_id", q));
+        assertTrue(stopped.ok(), stopped.error());
+        assertEquals("running", stopped.result().get(a).asText());
+        assertEquals("stopped", stopped.result().get(b).asText());
+        JsonNode result = awaitTerminal(q);
+        assertEquals("finish", result.get(a).get("status").asText());
+        assertEquals("slow done", result.get(a).get("worker_message").asText());
+        assertEquals("stopped", result.get(b).get("status").asText());
+        assertEquals("", result.get(b).get("worker_message").asText());
+    }
+
+    @Test
+    void wrongRequestsAnswerTheReferenceCodes() {
+        assertEquals("412.1", code(call("addtask", task("0123456789ABCDEF", "127.0.0.51", "work", ""))));
+        assertEquals("403.6", code(call("addtask", task("nope", "127.0.0.51", "work", ""))));
+        assertEquals("412.1", code(call("result", Map.of("queue_id", "0123456789ABCDEF"))));
+        String q = create();
+        assertEquals("403.1", code(call("addtask", task(q, "300.0.0.1", "work", ""))));
+        assertEquals("403.7", code(call("addtask", task(q, "127.0.0.51", "", ""))));
+        assertEquals("412.4", code(call("addtask", task(q, "127.0.0.51", "work", "0123456789ABCDEF"))));
+        Map<String, String> badMode = task(q, "127.0.0.51", "work", "");
+        badMode.put("mode", "X");
+        assertEquals("403.4", code(call("addtask", badMode)));
+        assertEquals("412.2", code(call("commit", Map.of("queue_id", q))), "an empty queue");
+        assertEquals("403.3", code(call("create", Map.of())));
+    }
+
+    @Test
+    void aQuickQueueRunsItsOneTask() throws Exception {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("ip", "127.0.0.53");
+        params.put("app", APP);
+        params.put("func", "work");
+        params.put("timeout", "10");
+        ApiResponse quick = call("qksqueue", params);
+        assertTrue(quick.ok(), quick.error());
+        String q = quick.resultText("id");
+        String task = quick.resultText("task_id");
+        JsonNode result = awaitTerminal(q);
+        assertEquals("finish", result.get(task).get("status").asText());
+        assertEquals("1", result.get(task).get("worker_flag").asText());
+        // committed already
+        assertEquals("412.2", code(call("addtask", task(q, "127.0.0.53", "work", ""))));
+    }
+
+    private static String create() {
+        ApiResponse r = call("create", Map.of("app", APP));
+        assertTrue(r.ok(), r.error());
+        return r.resultText("id");
+    }
+
+    private static String add(String queue, String ip, String func, String dependsOn) {
+        ApiResponse r = call("addtask", task(queue, ip, func, dependsOn));
+        assertTrue(r.ok(), r.error());
+        return r.resultText("id");
+    }
+
+    private static Map<String, String> task(String queue, String ip, String func, String dependsOn) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("queue_id", queue);
+        params.put("ip", ip);
+        params.put("func", func);
+        params.put("timeout", "10");
+        if (!dependsOn.isEmpty()) {
+            params.put("depend_task_id", dependsOn);
+        }
+        return params;
+    }
+
+    private static ApiResponse call(String endpoint, Map<String, String> params) {
+        return api.call("/api/v2/queue/" + endpoint, params);
+    }
+
+    private static String code(ApiResponse r) {
+        String error = r.error();
+        return error.startsWith("[") ? error.substring(1, error.indexOf(']')) : error;
+    }
+
+    /** Polls /queue/result as a user would, until no task is pendding or running. */
+    private static JsonNode awaitTerminal(String queue) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode result = null;
+        while (System.nanoTime() < deadline) {
+            ApiResponse r = call("result", Map.of("queue_id", queue));
+            assertTrue(r.ok(), r.error());
+            result = r.result();
+            boolean open = false;
+            for (JsonNode task : result) {
+                String status = task.get("status").asText();
+                open |= status.equals("pendding") || status.equals("running");
+            }
+            if (!open) {
+                return result;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("queue " + queue + " not done within 30 s: " + result);
+    }
+
+    private static long start(JsonNode result, String task) {
+        return Long.parseLong(result.get(task).get("worker_message").asText().split(" ")[0]);
+    }
+
+    private static long end(JsonNode result, String task) {
+        return Long.parseLong(result.get(task).get("worker_message").asText().split(" ")[1]);
+    }
+
+    private static void writeApp(Path dir, String body) throws Exception {
+        Files.createDirectories(dir);
+        Path worker = dir.resolve("app-worker.sh");
+        Files.writeString(worker, "#!/bin/sh\n" + body);
+        worker.toFile().setExecutable(true);
+    }
+}

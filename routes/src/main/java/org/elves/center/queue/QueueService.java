@@ -1,0 +1,336 @@
+package org.elves.center.queue;
+
+import org.apache.camel.Exchange;
+import org.bson.Document;
+import org.elves.center.common.JobParams;
+import org.elves.center.common.Replies;
+import org.elves.center.scheduler.TaskResults;
+import org.elves.config.ElvesConfig;
+import org.elves.protocol.ElvesException;
+import org.elves.protocol.ErrorCode;
+import org.elves.protocol.TaskIds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+import static com.mongodb.client.model.Filters.eq;
+import static org.elves.center.common.JobParams.text;
+import static org.elves.center.queue.QueueStore.FINISH;
+import static org.elves.center.queue.QueueStore.FINISHED;
+import static org.elves.center.queue.QueueStore.PENDDING;
+import static org.elves.center.queue.QueueStore.RUNNING;
+import static org.elves.center.queue.QueueStore.SKIPPED;
+import static org.elves.center.queue.QueueStore.STOPPED;
+
+/**
+ * The Queue component's handlers (reference §4.2.2, §6.3) and its rules for the gaps G15-G18:
+ * a task is released only when its parent finished with flag "true" and worker_flag "1"; the
+ * descendants of any other outcome end as {@code skipped}; a parent must be in the same queue;
+ * a stopped queue stays stopped. Tasks go to the Scheduler as asyncJob casts, at most
+ * {@code elves.queue.agent-concurrency} running per agent; the jobs a handler releases are left
+ * in the exchange property {@link #JOBS} for route queue.send-jobs.
+ */
+public class QueueService {
+    /** Exchange property: the asyncJob bodies to cast to the Scheduler after a handler. */
+    public static final String JOBS = "ElvesQueueJobs";
+    private static final Logger LOG = LoggerFactory.getLogger(QueueService.class);
+
+    private final QueueStore store;
+    private final ElvesConfig config;
+    private final LongSupplier clock;
+    /** Counting an agent's running tasks and claiming more is one step per agent in this JVM. */
+    private final Map<String, Object> agentLocks = new ConcurrentHashMap<>();
+
+    public QueueService(QueueStore store, ElvesConfig config, LongSupplier clock) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** A handler's answer and the tasks it released for sending. */
+    public record Outcome(Map<String, Object> reply, List<Map<String, Object>> jobs) {
+        static Outcome of(Map<String, Object> reply) {
+            return new Outcome(reply, List.of());
+        }
+    }
+
+    // ---- rpc handlers (Camel binds the body and the exchange) ----
+
+    public Map<String, Object> createQueue(Map<String, Object> body) {
+        return create(body);
+    }
+
+    public Map<String, Object> addTask(Map<String, Object> body) {
+        return add(body);
+    }
+
+    public Map<String, Object> commitQueue(Map<String, Object> body, Exchange exchange) {
+        return handOver(commit(body), exchange);
+    }
+
+    public Map<String, Object> stopQueue(Map<String, Object> body) {
+        return stop(body);
+    }
+
+    public Map<String, Object> queueResult(Map<String, Object> body) {
+        return result(body);
+    }
+
+    public Map<String, Object> quickQueue(Map<String, Object> body, Exchange exchange) {
+        return handOver(quick(body), exchange);
+    }
+
+    /** A cast: nothing to answer. */
+    public Map<String, Object> taskResult(Map<String, Object> body, Exchange exchange) {
+        handOver(result(body, clock.getAsLong()), exchange);
+        return null;
+    }
+
+    /** Timer: tasks whose result is overdue, and ready tasks nobody sent (e.g. after a restart). */
+    public Map<String, Object> sweep(Exchange exchange) {
+        handOver(sweep(clock.getAsLong()), exchange);
+        return null;
+    }
+
+    private static Map<String, Object> handOver(Outcome outcome, Exchange exchange) {
+        exchange.setProperty(JOBS, outcome.jobs());
+        return outcome.reply();
+    }
+
+    // ---- the rules ----
+
+    Map<String, Object> create(Map<String, Object> body) {
+        String app = JobParams.required(body, "app", ErrorCode.PARAM_APP);
+        String id = TaskIds.next();
+        store.insertQueue(new Document("_id", id).append("app", app).append("auth_id", text(body.get("auth_id")))
+                .append("status", PENDDING).append("create_time", clock.getAsLong()));
+        Map<String, Object> reply = Replies.ok(null);
+        reply.put("id", id);
+        return reply;
+    }
+
+    Map<String, Object> add(Map<String, Object> body) {
+        String queueId = queueId(body);
+        Document queue = existing(queueId);
+        requireStatus(queue, PENDDING, "tasks can be added only before the queue is committed");
+        Document task = new Document("_id", TaskIds.next()).append("queue_id", queueId)
+                .append("ip", JobParams.required(body, "ip", ErrorCode.PARAM_IP))
+                .append("mode", JobParams.mode(body.get("mode")))
+                .append("app", queue.getString("app"))
+                .append("func", JobParams.required(body, "func", ErrorCode.PARAM_FUNC))
+                .append("param", text(body.get("param")))
+                .append("timeout", JobParams.timeoutSeconds(body.get("timeout"), config.getInt("elves.timeout", 90)))
+                .append("proxy", text(body.get("proxy")));
+        String parent = text(body.get("depend_task_id"));
+        // same queue only (G17): a parent elsewhere would never release this task
+        if (!parent.isEmpty() && store.taskOf(queueId, parent) == null) {
+            throw new ElvesException(ErrorCode.DEPEND_TASK_NOT_FOUND, "no task " + parent + " in queue " + queueId);
+        }
+        String id = task.getString("_id");
+        store.insertTask(task.append("depend_task_id", parent).append("create_time", clock.getAsLong())
+                .append("status", PENDDING).append("ready", false)
+                .append("flag", "").append("error", "").append("worker_flag", "")
+                .append("worker_message", "").append("worker_costtime", ""));
+        // a commit between the check above and the insert would never send this task: undo it
+        if (!PENDDING.equals(store.queue(queueId).getString("status"))) {
+            store.deleteTask(id);
+            throw new ElvesException(ErrorCode.QUEUE_STATUS, "queue " + queueId + " was committed meanwhile");
+        }
+        Map<String, Object> reply = Replies.ok(null);
+        reply.put("id", id);
+        return reply;
+    }
+
+    Outcome commit(Map<String, Object> body) {
+        String queueId = queueId(body);
+        Document queue = existing(queueId);
+        requireStatus(queue, PENDDING, "the queue was committed or stopped already");
+        if (store.countTasks(queueId) == 0) {
+            throw new ElvesException(ErrorCode.QUEUE_STATUS, "queue " + queueId + " has no task");
+        }
+        long now = clock.getAsLong();
+        if (!store.moveQueue(queueId, List.of(PENDDING), RUNNING, "commit_time", now)) {
+            throw new ElvesException(ErrorCode.QUEUE_STATUS, "queue " + queueId + " was committed or stopped meanwhile");
+        }
+        store.makeReady(queueId, eq("depend_task_id", ""), now);
+        return new Outcome(Replies.ok(null), send(store.readyIps(eq("queue_id", queueId))));
+    }
+
+    Map<String, Object> stop(Map<String, Object> body) {
+        String queueId = queueId(body);
+        Document queue = existing(queueId);
+        // a stopped queue answers its map again; a finished one has nothing left to stop
+        if (!store.moveQueue(queueId, List.of(PENDDING, RUNNING), STOPPED, "stop_time", clock.getAsLong())
+                && !STOPPED.equals(store.queue(queueId).getString("status"))) {
+            throw new ElvesException(ErrorCode.QUEUE_STATUS, "queue " + queueId + " is " + queue.getString("status"));
+        }
+        store.stopPendding(queueId, "stopped: the queue was stopped before the task was sent", clock.getAsLong());
+        Map<String, Object> states = new LinkedHashMap<>();
+        for (Document task : store.tasksOf(queueId)) {
+            states.put(task.getString("_id"), task.getString("status"));
+        }
+        return Replies.ok(states);
+    }
+
+    Map<String, Object> result(Map<String, Object> body) {
+        String queueId = queueId(body);
+        existing(queueId);
+        Map<String, Object> records = new LinkedHashMap<>();
+        for (Document task : store.tasksOf(queueId)) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", task.getString("_id"));
+            r.put("status", task.getString("status"));
+            for (String field : List.of("depend_task_id", "flag", "error", "worker_flag", "worker_message", "worker_costtime")) {
+                r.put(field, text(task.get(field)));
+            }
+            records.put(task.getString("_id"), r);
+        }
+        return Replies.ok(records);
+    }
+
+    /** /queue/qksqueue in one step: create, add the one task, commit; answers {id, task_id}. */
+    Outcome quick(Map<String, Object> body) {
+        Map<String, Object> created = create(body);
+        Map<String, Object> task = new LinkedHashMap<>(body);
+        task.put("id", created.get("id"));
+        task.remove("depend_task_id");
+        String taskId = String.valueOf(add(task).get("id"));
+        Outcome committed = commit(Map.of("id", created.get("id")));
+        Map<String, Object> ids = new LinkedHashMap<>();
+        ids.put("id", created.get("id"));
+        ids.put("task_id", taskId);
+        return new Outcome(Replies.ok(ids), committed.jobs());
+    }
+
+    /** A task's result {flag, error, result:{id, worker_*}}; recorded once, whatever repeats. */
+    @SuppressWarnings("unchecked")
+    Outcome result(Map<String, Object> body, long now) {
+        String id = TaskResults.idOf(body);
+        Map<String, Object> worker = body.get("result") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        String flag = text(body.get("flag"));
+        String workerFlag = text(worker.get("worker_flag"));
+        Document result = new Document("flag", flag).append("error", text(body.get("error")))
+                .append("worker_flag", workerFlag).append("worker_message", text(worker.get("worker_message")))
+                .append("worker_costtime", text(worker.get("worker_costtime"))).append("exec_finish_time", now);
+        if (!store.finish(id, result)) {
+            LOG.debug("result of task {} ignored: the task is unknown or has its result already", id);
+            return Outcome.of(null);
+        }
+        Document task = store.task(id);
+        String queueId = task.getString("queue_id");
+        Set<String> ips = new LinkedHashSet<>();
+        // the agent has a free slot now
+        ips.add(task.getString("ip"));
+        if ("true".equals(flag) && "1".equals(workerFlag)) {
+            List<Document> children = store.penddingChildren(queueId, id);
+            children.forEach(c -> ips.add(c.getString("ip")));
+            store.makeReady(queueId, eq("depend_task_id", id), now);
+        } else {
+            skipDescendants(queueId, id, "skipped: depend task " + id + " failed", now);
+        }
+        List<Map<String, Object>> jobs = send(ips);
+        if (store.countOpenTasks(queueId) == 0) {
+            store.moveQueue(queueId, List.of(RUNNING), FINISHED, "finish_time", now);
+        }
+        return new Outcome(null, jobs);
+    }
+
+    Outcome sweep(long now) {
+        long marginMs = config.getLong("elves.queue.result-margin-seconds", 30) * 1000L;
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (Document task : store.running()) {
+            int timeout = task.getInteger("timeout", 0);
+            // timeout 0 = the worker has no limit; a lost result is still noticed, after a day
+            long limitMs = (timeout == 0 ? 86_400L : timeout) * 1000L + marginMs;
+            long sent = task.getLong("sent_time");
+            if (now - sent > limitMs) {
+                Map<String, Object> worker = new LinkedHashMap<>();
+                worker.put("id", task.getString("_id"));
+                worker.put("worker_flag", "-1");
+                worker.put("worker_message", "");
+                worker.put("worker_costtime", "");
+                Map<String, Object> timedOut = Replies.failure(ErrorCode.AGENT_ANSWER_TIMEOUT.text(
+                        "no result from " + task.getString("ip") + " within " + limitMs / 1000 + " s (timeout "
+                                + timeout + " s + elves.queue.result-margin-seconds)"));
+                timedOut.put("result", worker);
+                jobs.addAll(result(timedOut, now).jobs());
+            }
+        }
+        jobs.addAll(send(store.readyIps(new Document())));
+        return new Outcome(null, jobs);
+    }
+
+    /** Every descendant still pendding ends skipped; it never runs (G16). */
+    private void skipDescendants(String queueId, String parentId, String reason, long now) {
+        for (Document child : store.penddingChildren(queueId, parentId)) {
+            String childId = child.getString("_id");
+            if (store.endPendding(childId, SKIPPED, reason, now)) {
+                skipDescendants(queueId, childId, "skipped: depend task " + childId + " was skipped", now);
+            }
+        }
+    }
+
+    /** Claims ready tasks of these agents up to the concurrency bound; their asyncJob bodies. */
+    private List<Map<String, Object>> send(Collection<String> ips) {
+        int bound = Math.max(1, config.getInt("elves.queue.agent-concurrency", 4));
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (String ip : ips) {
+            synchronized (agentLocks.computeIfAbsent(ip, k -> new Object())) {
+                for (long running = store.countRunning(ip); running < bound; running++) {
+                    Document task = store.claimReady(ip, clock.getAsLong());
+                    if (task == null) {
+                        break;
+                    }
+                    jobs.add(asyncJob(task));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private static Map<String, Object> asyncJob(Document task) {
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("id", task.getString("_id"));
+        job.put("ip", task.getString("ip"));
+        job.put("type", "queue");
+        job.put("mode", task.getString("mode"));
+        job.put("app", task.getString("app"));
+        job.put("func", task.getString("func"));
+        job.put("param", task.getString("param"));
+        job.put("timeout", task.getInteger("timeout", 90));
+        job.put("proxy", task.getString("proxy"));
+        return job;
+    }
+
+    private static String queueId(Map<String, Object> body) {
+        String id = text(body.get("id"));
+        if (!TaskIds.isValid(id)) {
+            throw new ElvesException(ErrorCode.PARAM_QUEUE_ID, id.isEmpty() ? "queue id is required" : "not a queue id: " + id);
+        }
+        return id;
+    }
+
+    private Document existing(String queueId) {
+        Document queue = store.queue(queueId);
+        if (queue == null) {
+            throw new ElvesException(ErrorCode.QUEUE_NOT_FOUND, queueId);
+        }
+        return queue;
+    }
+
+    private static void requireStatus(Document queue, String status, String why) {
+        if (!status.equals(queue.getString("status"))) {
+            throw new ElvesException(ErrorCode.QUEUE_STATUS,
+                    "queue " + queue.getString("_id") + " is " + queue.getString("status") + ": " + why);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package org.elves.center.queue;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.elves.center.Center;
+import org.elves.center.Component;
+import org.elves.center.scheduler.TaskResults;
+import org.elves.config.ElvesConfig;
+import org.elves.protocol.ElvesException;
+import org.elves.protocol.ErrorCode;
+import org.elves.protocol.TaskIds;
+import org.elves.protocol.thrift.Reinstruct;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The queue's rules against a real (in-memory) MongoDB server, through the real driver. */
+class QueueServiceTest {
+    private MongoServer server;
+    private MongoClient client;
+    private ElvesConfig config;
+    private QueueStore store;
+    private QueueService queues;
+    private final AtomicLong now = new AtomicLong(1_000_000);
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        server.bind("127.0.0.1", 0);
+        InetSocketAddress address = server.getLocalAddress();
+        client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
+        config = Center.configFor(List.of(Component.QUEUE)).overrides(Map.of(
+                "elves.queue.agent-concurrency", "2", "elves.queue.result-margin-seconds", "5")).build();
+        store = new QueueStore(client, "elves");
+        queues = new QueueService(store, config, now::get);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+        config.close();
+    }
+
+    @Test
+    void aChainRunsInOrderAndAnIndependentTaskAtOnce() {
+        String q = create();
+        String a = add(q, "127.0.0.1", "");
+        String b = add(q, "127.0.0.1", a);
+        String c = add(q, "127.0.0.2", b);
+        String d = add(q, "127.0.0.3", "");
+        assertEquals(List.of(a, d), ids(queues.commit(Map.of("id", q)).jobs()));
+        assertEquals("running", status(q, a));
+        assertEquals("pendding", status(q, b));
+
+        assertEquals(List.of(b), ids(queues.result(ok(a), now.get()).jobs()));
+        assertEquals(List.of(c), ids(queues.result(ok(b), now.get()).jobs()));
+        assertTrue(queues.result(ok(c), now.get()).jobs().isEmpty());
+        assertEquals("running", store.queue(q).getString("status"));
+        queues.result(ok(d), now.get());
+        assertEquals("finished", store.queue(q).getString("status"), "every task is terminal");
+        Map<String, Object> record = record(q, a);
+        assertEquals("finish", record.get("status"));
+        assertEquals("1", record.get("worker_flag"));
+        assertEquals("done", record.get("worker_message"));
+        assertEquals("", record.get("depend_task_id"));
+        assertEquals(a, record(q, b).get("depend_task_id"));
+    }
+
+    @Test
+    void descendantsOfAFailedTaskAreSkippedAndNeverSent() {
+        String q = create();
+        String a = add(q, "127.0.0.1", "");
+        String b = add(q, "127.0.0.1", a);
+        String c = add(q, "127.0.0.1", b);
+        String sibling = add(q, "127.0.0.1", "");
+        queues.commit(Map.of("id", q));
+        // the worker ran and said false: success is flag true and worker_flag 1 only (G15)
+        Map<String, Object> failed = TaskResults.delivered(a, new Reinstruct(null, 0, 3, "no"));
+        assertTrue(queues.result(failed, now.get()).jobs().isEmpty());
+        assertEquals("skipped", status(q, b));
+        assertEquals("skipped: depend task " + a + " failed", record(q, b).get("error"));
+        assertEquals("skipped", status(q, c));
+        assertEquals("skipped: depend task " + b + " was skipped", record(q, c).get("error"));
+        assertEquals("running", store.queue(q).getString("status"));
+        queues.result(ok(sibling), now.get());
+        assertEquals("finished", store.queue(q).getString("status"));
+    }
+
+    @Test
+    void anAgentRunsAtMostItsConcurrencyAndTheRestFollowAsSlotsFree() {
+        String q = create();
+        List<String> tasks = List.of(add(q, "127.0.0.1", ""), add(q, "127.0.0.1", ""), add(q, "127.0.0.1", ""),
+                add(q, "127.0.0.1", ""), add(q, "127.0.0.2", ""));
+        List<String> sent = ids(queues.commit(Map.of("id", q)).jobs());
+        assertEquals(3, sent.size(), "two on .1, one on .2: " + sent);
+        assertEquals(List.of(tasks.get(2)), ids(queues.result(ok(tasks.get(0)), now.get()).jobs()));
+        // a failure frees its slot too
+        assertEquals(List.of(tasks.get(3)), ids(queues.result(TaskResults.failed(tasks.get(1),
+                ErrorCode.SEND_JOB_FAIL.text()), now.get()).jobs()));
+    }
+
+    @Test
+    void aResultThatArrivesTwiceIsRecordedOnce() {
+        String q = create();
+        String a = add(q, "127.0.0.1", "");
+        String b = add(q, "127.0.0.1", a);
+        queues.commit(Map.of("id", q));
+        assertEquals(List.of(b), ids(queues.result(ok(a), now.get()).jobs()));
+        Map<String, Object> other = TaskResults.delivered(a, new Reinstruct(null, 0, 9, "second"));
+        assertTrue(queues.result(other, now.get()).jobs().isEmpty());
+        assertEquals("done", record(q, a).get("worker_message"));
+        assertEquals("running", status(q, b));
+        // a result for a task nobody knows changes nothing
+        assertTrue(queues.result(ok(TaskIds.next()), now.get()).jobs().isEmpty());
+    }
+
+    @Test
+    void aResultThatNeverComesTimesOutAndSkipsDependents() {
+        String q = create();
+        String a = add(q, "127.0.0.1", "");
+        String b = add(q, "127.0.0.1", a);
+        queues.commit(Map.of("id", q));
+        now.addAndGet(10_000 + 4_000);
+        queues.sweep(now.get());
+        assertEquals("running", status(q, a), "timeout 10 s + margin 5 s not over yet");
+        now.addAndGet(2_000);
+        queues.sweep(now.get());
+        Map<String, Object> record = record(q, a);
+        assertEquals("finish", record.get("status"));
+        assertEquals("-1", record.get("worker_flag"));
+        assertEquals("false", record.get("flag"));
+        assertTrue(String.valueOf(record.get("error")).startsWith("[410.2]Agent Answer Timeout: "), record.toString());
+        assertEquals("skipped", status(q, b));
+        // the late result is ignored
+        queues.result(ok(a), now.get());
+        assertEquals("-1", record(q, a).get("worker_flag"));
+    }
+
+    @Test
+    void stopCancelsTasksNotSentAndAnswersEachTasksState() {
+        String q = create();
+        String a = add(q, "127.0.0.1", "");
+        String b = add(q, "127.0.0.1", a);
+        String c = add(q, "127.0.0.2", "");
+        queues.commit(Map.of("id", q));
+        queues.result(ok(c), now.get());
+        Map<String, Object> states = result(queues.stop(Map.of("id", q)));
+        assertEquals(Map.of(a, "running", b, "stopped", c, "finish"), states);
+        assertEquals("stopped", store.queue(q).getString("status"));
+        // the sent task's result is still recorded, and releases nothing
+        assertTrue(queues.result(ok(a), now.get()).jobs().isEmpty());
+        assertEquals("finish", status(q, a));
+        assertEquals("stopped", status(q, b));
+        assertEquals("stopped", store.queue(q).getString("status"));
+        assertEquals(Map.of(a, "finish", b, "stopped", c, "finish"), result(queues.stop(Map.of("id", q))));
+    }
+
+    @Test
+    void theQueueRulesAnswerTheReferenceCodes() {
+        assertCode(ErrorCode.QUEUE_NOT_FOUND, () -> queues.add(task(TaskIds.next(), "127.0.0.1", "")));
+        assertCode(ErrorCode.PARAM_QUEUE_ID, () -> queues.add(task("nope", "127.0.0.1", "")));
+        String q = create();
+        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.commit(Map.of("id", q)));
+        String other = create();
+        String foreign = add(other, "127.0.0.1", "");
+        // a parent in another queue would never release the task (G17)
+        assertCode(ErrorCode.DEPEND_TASK_NOT_FOUND, () -> queues.add(task(q, "127.0.0.1", foreign)));
+        assertCode(ErrorCode.DEPEND_TASK_NOT_FOUND, () -> queues.add(task(q, "127.0.0.1", TaskIds.next())));
+        assertCode(ErrorCode.PARAM_MODE, () -> {
+            Map<String, Object> t = task(q, "127.0.0.1", "");
+            t.put("mode", "X");
+            queues.add(t);
+        });
+        String a = add(q, "127.0.0.1", "");
+        queues.commit(Map.of("id", q));
+        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.commit(Map.of("id", q)));
+        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.add(task(q, "127.0.0.1", "")));
+        queues.result(ok(a), now.get());
+        assertEquals("finished", store.queue(q).getString("status"));
+        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.stop(Map.of("id", q)));
+        assertCode(ErrorCode.QUEUE_NOT_FOUND, () -> queues.result(Map.of("id", TaskIds.next())));
+    }
+
+    @Test
+    void aQuickQueueIsCreatedFilledAndCommittedAtOnce() {
+        Map<String, Object> body = task(null, "127.0.0.1", "");
+        body.remove("id");
+        body.put("app", "apptest");
+        QueueService.Outcome quick = queues.quick(body);
+        Map<String, Object> ids = result(quick.reply());
+        assertEquals(List.of(ids.get("task_id")), ids(quick.jobs()));
+        Map<String, Object> job = quick.jobs().get(0);
+        assertEquals("queue", job.get("type"));
+        assertEquals("apptest", job.get("app"));
+        assertEquals("NP", job.get("mode"));
+        assertEquals("running", store.queue(String.valueOf(ids.get("id"))).getString("status"));
+    }
+
+    private String create() {
+        return String.valueOf(queues.create(Map.of("app", "apptest")).get("id"));
+    }
+
+    private String add(String queue, String ip, String dependsOn) {
+        return String.valueOf(queues.add(task(queue, ip, dependsOn)).get("id"));
+    }
+
+    private static Map<String, Object> task(String queue, String ip, String dependsOn) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("id", queue);
+        body.put("ip", ip);
+        body.put("func", "helloword");
+        body.put("param", "{}");
+        body.put("timeout", "10");
+        body.put("depend_task_id", dependsOn);
+        return body;
+    }
+
+    private static Map<String, Object> ok(String id) {
+        return TaskResults.delivered(id, new Reinstruct(null, 1, 5, "done"));
+    }
+
+    private static List<String> ids(List<Map<String, Object>> jobs) {
+        return jobs.stream().map(j -> String.valueOf(j.get("id"))).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> result(Map<String, Object> reply) {
+        assertEquals("true", reply.get("flag"), String.valueOf(reply));
+        return (Map<String, Object>) reply.get("result");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> record(String queue, String task) {
+        return (Map<String, Object>) result(queues.result(Map.of("id", queue))).get(task);
+    }
+
+    private String status(String queue, String task) {
+        return String.valueOf(record(queue, task).get("status"));
+    }
+
+    private static void assertCode(ErrorCode code, Runnable action) {
+        ElvesException e = assertThrows(ElvesException.class, action::run);
+        assertEquals(code, e.code(), e.getMessage());
+    }
+}
