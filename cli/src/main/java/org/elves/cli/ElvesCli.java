@@ -35,6 +35,7 @@ public final class ElvesCli implements Callable<Integer> {
         return List.of(
                 new org.elves.standalone.StandaloneCommand(),
                 new ExecCommand(env),
+                new org.elves.cli.queue.QueueCommand(env),
                 new org.elves.center.CenterCommand(),
                 new org.elves.agent.AgentCommand());
     }

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>any other: [414.1]</li>
  * </ul>
  * The path /api/v2/html answers an HTML page with HTTP 502, like a proxy in front of a dead
- * center.
+ * center. A {@link Route} given to the constructor answers the paths it knows first (after the
+ * signature check), e.g. a queue-aware fake.
  */
 public final class FakeOpenApi implements AutoCloseable {
     public static final String AUTH_ID = "7";
@@ -50,8 +51,35 @@ public final class FakeOpenApi implements AutoCloseable {
     private final List<String> paths = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Route route;
+
+    /** Answers signed requests for the paths it knows: a reply, or null for the per-ip answers. */
+    @FunctionalInterface
+    public interface Route {
+        Reply answer(String path, Map<String, String> params);
+    }
+
+    /** An HTTP status and a body. */
+    public record Reply(int status, String body) {
+        public static Reply ok(com.fasterxml.jackson.databind.JsonNode result) {
+            ObjectNode doc = envelope(true, "");
+            if (result != null) {
+                doc.set("result", result);
+            }
+            return new Reply(200, Json.text(doc));
+        }
+
+        public static Reply error(ErrorCode code) {
+            return new Reply(code.httpStatus(), Json.text(envelope(false, code.text())));
+        }
+    }
 
     public FakeOpenApi() throws IOException {
+        this(null);
+    }
+
+    public FakeOpenApi(Route route) throws IOException {
+        this.route = route;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         // daemon threads: a handler still sleeping for 10.0.0.4 must not outlive the test run
         threads = Executors.newCachedThreadPool(r -> {
@@ -116,6 +144,11 @@ public final class FakeOpenApi implements AutoCloseable {
             ErrorCode authError = checkSignature(path, params);
             if (authError != null) {
                 sendError(exchange, authError);
+                return;
+            }
+            Reply reply = route == null ? null : route.answer(path, params);
+            if (reply != null) {
+                send(exchange, reply.status(), reply.body());
                 return;
             }
             answer(exchange, params.get("ip"));

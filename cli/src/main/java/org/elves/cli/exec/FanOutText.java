@@ -1,5 +1,7 @@
 package org.elves.cli.exec;
 
+import org.elves.cli.TextLines;
+
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -9,8 +11,6 @@ import java.util.List;
  * terminal's width so each host stays one line; --json has everything in full.
  */
 final class FanOutText implements ExecReport {
-    private static final String CUT = "...";
-
     private final PrintWriter out;
     private final Progress progress;
     private final int columns;
@@ -38,21 +38,11 @@ final class FanOutText implements ExecReport {
 
     String line(HostResult r) {
         String text = switch (r.kind()) {
-            case OK, WORKER_FAILED -> firstLine(r.workerMessage());
-            case API_ERROR, NO_ANSWER -> firstLine(r.error());
+            case OK, WORKER_FAILED -> TextLines.firstLine(r.workerMessage());
+            case API_ERROR, NO_ANSWER -> TextLines.firstLine(r.error());
         };
         String cost = r.workerCostMillis() == null ? "-" : r.workerCostMillis() + "ms";
-        String line = String.format("%-15s %-9s %2s %8s  %s", r.ip(), r.kind().status(),
-                SingleHostText.orDash(r.workerFlag()), cost, text).stripTrailing();
-        return line.length() <= columns ? line : line.substring(0, Math.max(0, columns - CUT.length())) + CUT;
-    }
-
-    /** The first line, with a note of how many more there are. */
-    static String firstLine(String text) {
-        if (text == null || text.isBlank()) {
-            return "";
-        }
-        String[] lines = text.strip().split("\\R");
-        return lines.length == 1 ? lines[0] : lines[0] + " (+" + (lines.length - 1) + " lines)";
+        return TextLines.fit(String.format("%-15s %-9s %2s %8s  %s", r.ip(), r.kind().status(),
+                TextLines.orDash(r.workerFlag()), cost, text), columns);
     }
 }

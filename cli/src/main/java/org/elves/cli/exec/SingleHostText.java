@@ -1,5 +1,7 @@
 package org.elves.cli.exec;
 
+import org.elves.cli.TextLines;
+
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -34,15 +36,11 @@ final class SingleHostText implements ExecReport {
                     out.flush();
                 }
                 err.println(r.ip() + " " + r.kind().status()
-                        + " worker_flag=" + orDash(r.workerFlag())
-                        + " cost=" + orDash(r.workerCostMillis()) + "ms"
-                        + " task=" + orDash(r.taskId()));
+                        + " worker_flag=" + TextLines.orDash(r.workerFlag())
+                        + " cost=" + TextLines.orDash(r.workerCostMillis()) + "ms"
+                        + " task=" + TextLines.orDash(r.taskId()));
             }
         }
         err.flush();
-    }
-
-    static String orDash(String value) {
-        return value == null || value.isEmpty() ? "-" : value;
     }
 }
