@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs and starts what Elves needs on Debian: a JDK 17+, Maven, Python 3 (SDK), Debian's
+# Installs and starts what Elves needs on Debian: a JDK 17+, Maven, Python 3 (SDK) with python3-thrift, Debian's
 # thrift-compiler (to check the generated code) and RabbitMQ, which it starts when it is down.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -10,6 +10,8 @@ command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v python3 >/dev/null || need+=(python3)
 command -v thrift >/dev/null || need+=(thrift-compiler)
+# the Python processor SDK (apps/sdk/python/processor) needs Debian's Thrift library for python3
+/usr/bin/python3 -c "import thrift" 2>/dev/null || python3 -c "import thrift" 2>/dev/null || need+=(python3-thrift)
 command -v rabbitmq-server >/dev/null || [ -x /usr/sbin/rabbitmq-server ] || need+=(rabbitmq-server)
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -23,7 +23,7 @@ class AppInstallerTest {
     void installsThePythonExampleWithTheSdkEntry() throws Exception {
         Path dir = AppInstaller.installExample("apptest", apps);
         assertEquals(apps.resolve("apptest"), dir);
-        assertEquals(Set.of("app-worker.py", "apptest.py", "appcfg.json", "VERSION"), names(dir));
+        assertEquals(Set.of("app-worker.py", "apptest.py", "appcfg.json", "processor.py", "VERSION"), names(dir));
         assertTrue(Files.isExecutable(dir.resolve("app-worker.py")));
         assertArrayEquals(Files.readAllBytes(Path.of("sdk/python/app-worker.py")), Files.readAllBytes(dir.resolve("app-worker.py")));
         assertEquals("1.0.0", Files.readString(dir.resolve("VERSION")).strip());

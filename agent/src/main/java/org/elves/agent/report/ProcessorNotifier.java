@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Mode P: hands a finished async result to the app's own processor, whose address the app ships
- * in {@code appcfg.json} (reference §8.6, §9.1). Failures are logged only, as in the original.
+ * Mode P of agent-initiated work (agent crons, AAP): hands a finished result to the app's own
+ * processor, whose address the app ships in {@code appcfg.json} (reference §8.6, §9.1). Failures
+ * are logged only, as in the original. Center-initiated P tasks (queue, center cron) are delivered
+ * by the Scheduler instead, which records the outcome (see {@link ResultDelivery}).
  */
 public final class ProcessorNotifier {
     public static final String APP_CONFIG = "appcfg.json";

@@ -2,7 +2,7 @@ package org.elves.agent.task;
 
 import org.elves.protocol.thrift.Reinstruct;
 
-/** Where the answers of async instructs go (the scheduler, and the app's processor in mode P). */
+/** Where the answers of the center's async instructs go: the scheduler (which also delivers them to the app's processor in mode P). */
 public interface ResultSink {
     /** A worker run just finished. Must not block for long: it runs on an async worker thread. */
     void taskFinished(Reinstruct reins);

@@ -136,7 +136,7 @@ class AsyncDeliveryTest {
     }
 
     @Test
-    void modePAlsoCallsTheAppsProcessorFromAppcfgJson() throws Exception {
+    void centerTasksInModePGoToTheSchedulerOnlyNeverToTheProcessor() throws Exception {
         AppService.Iface processor = reins -> {
             processed.add(reins);
             return "success";
@@ -144,21 +144,54 @@ class AsyncDeliveryTest {
         try (ThriftTestServer schedulerServer = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler));
              ThriftTestServer processorServer = ThriftTestServer.start(new AppService.Processor<>(processor))) {
             TestApps.shell(apps, "withproc", TestApps.tags("true", "for the processor"));
-            TestApps.file(apps, "withproc", "appcfg.json", "{\"Processor\": {\"Commnet\": \"x\", \"Addr\": \"127.0.0.1\", \"Port\": "
-                    + processorServer.port() + ", \"Timeout\": 0}}", false);
+            TestApps.file(apps, "withproc", "appcfg.json", appcfg(processorServer.port()), false);
             startAgent(schedulerServer.endpoint());
-            Instruct p = new Instruct("P000000000000001", HOST, "queue", "P", "withproc", "f", "{\"k\":1}", 0, "");
-            Instruct np = new Instruct("N000000000000001", HOST, "queue", "NP", "withproc", "f", "", 0, "");
+            Instruct queue = new Instruct("P000000000000001", HOST, "queue", "P", "withproc", "f", "{\"k\":1}", 0, "");
+            Instruct cron = new Instruct("P000000000000002", HOST, "cron", "P", "withproc", "f", "", 0, "");
             try (AgentClient c = AgentClient.connect(HOST, agent.port())) {
-                c.api.instructionInvokeAsync(List.of(p, np));
+                c.api.instructionInvokeAsync(List.of(queue, cron));
+                Reinstruct first = delivered.poll(10, TimeUnit.SECONDS);
+                assertNotNull(first);
+                assertEquals("P", first.getIns().getMode(), "the scheduler gets the mode: it delivers to the processor");
+                assertNotNull(delivered.poll(10, TimeUnit.SECONDS));
+                // a repeated id is answered again, still not to the processor
+                c.api.instructionInvokeAsync(List.of(queue));
+                assertNotNull(delivered.poll(10, TimeUnit.SECONDS));
             }
+            assertNull(processed.poll(500, TimeUnit.MILLISECONDS), "the Scheduler delivers center tasks; the agent must not");
+        }
+    }
+
+    @Test
+    void agentInitiatedWorkInModePCallsTheAppsProcessorFromAppcfgJson() throws Exception {
+        AppService.Iface processor = reins -> {
+            processed.add(reins);
+            return "success";
+        };
+        try (ThriftTestServer schedulerServer = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler));
+             ThriftTestServer processorServer = ThriftTestServer.start(new AppService.Processor<>(processor))) {
+            TestApps.shell(apps, "withproc", TestApps.tags("true", "x"));
+            TestApps.file(apps, "withproc", "appcfg.json", appcfg(processorServer.port()), false);
+            SchedulerReporter reporter = new SchedulerReporter(List.of(schedulerServer.endpoint()), 2000, 0,
+                    new org.elves.agent.thrift.ClientPool(), java.util.concurrent.Executors.newSingleThreadScheduledExecutor());
+            ResultDelivery delivery = new ResultDelivery(reporter,
+                    new ProcessorNotifier(new org.elves.agent.runner.InstalledApps(apps, Map.of())));
+            Instruct p = new Instruct("CRON00000000000P", HOST, "cron", "P", "withproc", "f", "{\"k\":1}", 0, "");
+            Instruct np = new Instruct("CRON0000000000NP", HOST, "cron", "NP", "withproc", "f", "", 0, "");
+            delivery.agentTaskFinished(new Reinstruct(np, 1, 3, "not for the processor"));
+            delivery.agentTaskFinished(new Reinstruct(p, 1, 7, "for the processor"));
             Reinstruct got = processed.poll(10, TimeUnit.SECONDS);
             assertNotNull(got);
             assertEquals(p, got.getIns(), "the processor gets the full instruct");
             assertEquals("for the processor", got.getResult());
-            assertNotNull(delivered.poll(10, TimeUnit.SECONDS));
-            assertNotNull(delivered.poll(10, TimeUnit.SECONDS));
+            assertEquals(7, got.getCosttime());
             assertNull(processed.poll(300, TimeUnit.MILLISECONDS), "mode NP must not reach the processor");
+            assertNull(delivered.poll(300, TimeUnit.MILLISECONDS), "agent-initiated work is not reported to the center");
+            reporter.close();
         }
+    }
+
+    private static String appcfg(int port) {
+        return "{\"Processor\": {\"Commnet\": \"x\", \"Addr\": \"127.0.0.1\", \"Port\": " + port + ", \"Timeout\": 0}}";
     }
 }

@@ -43,12 +43,16 @@ public class QueueService {
     /** Exchange property: the asyncJob bodies to cast to the Scheduler after a handler. */
     public static final String JOBS = "ElvesQueueJobs";
     private static final Logger LOG = LoggerFactory.getLogger(QueueService.class);
+    /** Mode P: the processor's outcome, in /queue/result of P tasks ("" until it is known). */
+    private static final List<String> PROCESSOR_FIELDS = List.of("processor_flag", "processor_error", "processor_costtime");
 
     private final QueueStore store;
     private final ElvesConfig config;
     private final LongSupplier clock;
     /** Counting an agent's running tasks and claiming more is one step per agent in this JVM. */
     private final Map<String, Object> agentLocks = new ConcurrentHashMap<>();
+    /** Whether this instance's first sweep ran {@link #recover}. */
+    private volatile boolean recovered;
 
     public QueueService(QueueStore store, ElvesConfig config, LongSupplier clock) {
         this.store = store;
@@ -92,6 +96,19 @@ public class QueueService {
     /** A cast: nothing to answer. */
     public Map<String, Object> taskResult(Map<String, Object> body, Exchange exchange) {
         handOver(result(body, clock.getAsLong()), exchange);
+        return null;
+    }
+
+    /** A cast from the Scheduler (mode P): the processor's outcome, recorded with the task once. */
+    public Map<String, Object> processorResult(Map<String, Object> body) {
+        String id = text(body.get("id"));
+        Document processor = new Document();
+        for (String field : PROCESSOR_FIELDS) {
+            processor.append(field, text(body.get(field)));
+        }
+        if (!store.processorResult(id, processor)) {
+            LOG.debug("processor result of task {} ignored: the task is unknown or has one already", id);
+        }
         return null;
     }
 
@@ -189,8 +206,15 @@ public class QueueService {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("id", task.getString("_id"));
             r.put("status", task.getString("status"));
+            // not in the reference's record, but a result table without the agent is hard to read
+            r.put("ip", text(task.get("ip")));
             for (String field : List.of("depend_task_id", "flag", "error", "worker_flag", "worker_message", "worker_costtime")) {
                 r.put(field, text(task.get(field)));
+            }
+            if ("P".equals(task.getString("mode"))) {
+                for (String field : PROCESSOR_FIELDS) {
+                    r.put(field, text(task.get(field)));
+                }
             }
             records.put(task.getString("_id"), r);
         }
@@ -222,10 +246,22 @@ public class QueueService {
                 .append("worker_flag", workerFlag).append("worker_message", text(worker.get("worker_message")))
                 .append("worker_costtime", text(worker.get("worker_costtime"))).append("exec_finish_time", now);
         if (!store.finish(id, result)) {
-            LOG.debug("result of task {} ignored: the task is unknown or has its result already", id);
-            return Outcome.of(null);
+            Document known = store.task(id);
+            if (known == null || !FINISH.equals(known.getString("status"))) {
+                LOG.debug("result of task {} ignored: the task is unknown or ended otherwise", id);
+                return Outcome.of(null);
+            }
+            // recorded already: a repeat, or the redelivery of a result whose handler died after
+            // recording it; the follow-up below is idempotent and completes what that one left
+            LOG.debug("result of task {} recorded already; its dependents are checked again", id);
+            return followUp(known, text(known.get("flag")), text(known.get("worker_flag")), now);
         }
-        Document task = store.task(id);
+        return followUp(store.task(id), flag, workerFlag, now);
+    }
+
+    /** A task has its result: its agent's slot is free, its dependents released or skipped. */
+    private Outcome followUp(Document task, String flag, String workerFlag, long now) {
+        String id = task.getString("_id");
         String queueId = task.getString("queue_id");
         Set<String> ips = new LinkedHashSet<>();
         // the agent has a free slot now
@@ -265,8 +301,76 @@ public class QueueService {
                 jobs.addAll(result(timedOut, now).jobs());
             }
         }
+        if (!recovered) {
+            recovered = true;
+            jobs.addAll(recover(now));
+        }
+        jobs.addAll(resend(now, false));
         jobs.addAll(send(store.readyIps(new Document())));
         return new Outcome(null, jobs);
+    }
+
+    /**
+     * Sent tasks without a result are sent again, same id, marked {@code resend}: a task may be
+     * marked running while its asyncJob never left (Queue killed between the two), the Scheduler
+     * may have died holding it, or the agent may have given up reporting to a Scheduler that was
+     * down. Agents run a task id once (they remember ids for an hour) and answer a repeated id
+     * with the first run's result, so a re-send never runs a task twice; the Scheduler forgets the
+     * id among the results it forwarded, so that answer reaches Queue again. {@code all}: every
+     * running task (the first sweep after a start), else those silent for
+     * {@code elves.queue.resend-seconds} since they were last sent.
+     */
+    private List<Map<String, Object>> resend(long now, boolean all) {
+        long graceMs = config.getLong("elves.queue.resend-seconds", 10) * 1000L;
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        if (graceMs <= 0 && !all) {
+            return jobs;
+        }
+        for (Document task : store.running()) {
+            Object last = task.get("resent_time") != null ? task.get("resent_time") : task.get("sent_time");
+            long lastSent = last instanceof Number n ? n.longValue() : 0L;
+            if ((all || now - lastSent >= graceMs) && store.markResent(task.getString("_id"), now)) {
+                Map<String, Object> job = asyncJob(task);
+                job.put("resend", true);
+                jobs.add(job);
+            }
+        }
+        if (!jobs.isEmpty()) {
+            LOG.info("{} running task(s) without a result sent again (agents run each task id once)", jobs.size());
+        }
+        return jobs;
+    }
+
+    /**
+     * The first sweep after a start repairs what a Queue killed mid-handler may have left: roots
+     * of a committed queue not marked ready (killed inside commit), dependents of ended tasks
+     * neither released nor skipped, and running tasks whose asyncJob may never have left. Every
+     * step is a conditional update, so running it beside live handlers (or other instances) is safe.
+     */
+    private List<Map<String, Object>> recover(long now) {
+        for (String queueId : store.runningQueues()) {
+            store.makeReady(queueId, eq("depend_task_id", ""), now);
+            for (Document child : store.blocked(queueId)) {
+                Document parent = store.task(child.getString("depend_task_id"));
+                if (parent == null) {
+                    continue;
+                }
+                String status = parent.getString("status");
+                String parentId = parent.getString("_id");
+                if (FINISH.equals(status) && "true".equals(text(parent.get("flag")))
+                        && "1".equals(text(parent.get("worker_flag")))) {
+                    store.makeReady(queueId, eq("_id", child.getString("_id")), now);
+                } else if (FINISH.equals(status)) {
+                    skipDescendants(queueId, parentId, "skipped: depend task " + parentId + " failed", now);
+                } else if (SKIPPED.equals(status) || STOPPED.equals(status)) {
+                    skipDescendants(queueId, parentId, "skipped: depend task " + parentId + " was " + status, now);
+                }
+            }
+            if (store.countOpenTasks(queueId) == 0) {
+                store.moveQueue(queueId, List.of(RUNNING), FINISHED, "finish_time", now);
+            }
+        }
+        return resend(now, true);
     }
 
     /** Every descendant still pendding ends skipped; it never runs (G16). */

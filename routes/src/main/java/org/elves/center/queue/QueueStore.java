@@ -121,6 +121,13 @@ public class QueueStore {
         return tasks.updateOne(and(eq("_id", id), eq("status", RUNNING)), Updates.combine(sets)).getModifiedCount() == 1;
     }
 
+    /** Records a mode-P task's processor outcome once; false when the task is unknown or has one already. */
+    boolean processorResult(String id, Document processor) {
+        List<Bson> sets = new ArrayList<>();
+        processor.forEach((k, v) -> sets.add(Updates.set(k, v)));
+        return tasks.updateOne(and(eq("_id", id), eq("processor_flag", null)), Updates.combine(sets)).getModifiedCount() == 1;
+    }
+
     List<Document> penddingChildren(String queueId, String parentId) {
         return tasks.find(and(eq("queue_id", queueId), eq("depend_task_id", parentId), eq("status", PENDDING)))
                 .into(new ArrayList<>());
@@ -137,6 +144,22 @@ public class QueueStore {
         tasks.updateMany(and(eq("queue_id", queueId), eq("status", PENDDING)), Updates.combine(
                 Updates.set("status", STOPPED), Updates.set("flag", "false"), Updates.set("error", error),
                 Updates.set("exec_finish_time", now)));
+    }
+
+    /** Notes that a running task was sent again; false when it is no longer running. */
+    boolean markResent(String id, long now) {
+        return tasks.updateOne(and(eq("_id", id), eq("status", RUNNING)), Updates.set("resent_time", now))
+                .getModifiedCount() == 1;
+    }
+
+    /** Ids of the committed queues not finished yet. */
+    List<String> runningQueues() {
+        return queues.distinct("_id", eq("status", RUNNING), String.class).into(new ArrayList<>());
+    }
+
+    /** A queue's tasks waiting for their parent (pendding, not ready). */
+    List<Document> blocked(String queueId) {
+        return tasks.find(and(eq("queue_id", queueId), eq("status", PENDDING), eq("ready", false))).into(new ArrayList<>());
     }
 
     /** Every sent task without a result: few (bounded by the per-agent concurrency), so read them all. */

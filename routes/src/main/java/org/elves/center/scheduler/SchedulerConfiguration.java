@@ -55,6 +55,17 @@ public class SchedulerConfiguration implements CamelConfiguration {
         return new RecentResults(capacity);
     }
 
+    @BindToRegistry("processorRegistry")
+    public ProcessorRegistry processorRegistry(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new ProcessorRegistry(config);
+    }
+
+    @BindToRegistry("processorDelivery")
+    public ProcessorDelivery processorDelivery(@BeanInject("processorRegistry") ProcessorRegistry registry,
+                                               @BeanInject("elvesConfig") ElvesConfig config) {
+        return new ProcessorDelivery(registry, config);
+    }
+
     @PropertyInject("elves.scheduler.host")
     private String host;
     @PropertyInject("elves.scheduler.port")

@@ -1,0 +1,273 @@
+package org.elves.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.elves.center.Component;
+import org.elves.cli.api.ApiResponse;
+import org.elves.standalone.LocalCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 4 item 5: the Queue and the Scheduler run as their own processes and each is killed
+ * (SIGKILL) and started again while a 1,000-task queue runs on 10 real agents (127.0.0.81-90);
+ * Heartbeat and OpenAPI stay in this JVM. Every task ends in exactly one terminal state, the
+ * result is complete, and the agents' own log (each run appends its task's label to a file per
+ * agent) shows no task ran twice and every finished task ran once.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class QueueCrashRecoveryTest {
+    private static final String APP = "crashapp";
+    private static final int CHAINS = 5;
+    private static final int CHAIN_LENGTH = 20;
+    private static final int FAN_OUT = 900;
+    /** In chain 0 this link fails: the rest of that chain ends skipped. */
+    private static final int FAILING_LINK = 10;
+
+    @Test
+    void killingQueueAndSchedulerMidQueueLosesNothingAndRunsNothingTwice() throws Exception {
+        long t0 = System.nanoTime();
+        List<String> machines = new ArrayList<>();
+        for (int i = 81; i <= 90; i++) {
+            machines.add("127.0.0." + i);
+        }
+        try (LocalCluster cluster = LocalCluster.builder().components(List.of(Component.HEARTBEAT, Component.OPENAPI))
+                .start()) {
+            Path runs = Files.createTempDirectory("elves-runs");
+            Path apps = cluster.agentSettings(machines.get(0)).build().appsDir();
+            // each run appends its param {"t":label} (base64, as the agent passes it)
+            writeApp(apps.resolve(APP), "echo \"$3\" >> '" + runs + "'/\"$ELVES_AGENT_IP\"\n"
+                    + "case \"$(echo \"$3\" | base64 -d)\" in\n"
+                    + "  *fail-*) echo '<ElvesWFlag>false</ElvesWFlag><ElvesWResult>failed</ElvesWResult>' ;;\n"
+                    + "  *) sleep 0.2; echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ok</ElvesWResult>' ;;\n"
+                    + "esac\n");
+            List<String> queueArgs = args(cluster, "queue");
+            List<String> schedulerArgs = args(cluster, "scheduler");
+            List<JavaProcess> processes = new ArrayList<>();
+            try {
+                JavaProcess queue = start(processes, "queue", queueArgs);
+                JavaProcess scheduler = start(processes, "scheduler", schedulerArgs);
+                cluster.startAgents(machines, b -> b);
+                cluster.awaitOnline(machines, Duration.ofSeconds(20));
+                queue.awaitOutput("Elves center started", Duration.ofSeconds(60));
+                scheduler.awaitOutput("Elves center started", Duration.ofSeconds(60));
+                Api api = Api.of(cluster);
+                phase(t0, "center processes and agents up");
+
+                // 5 chains of 20 and 900 independent tasks; labels map to task ids
+                String q = call(api, "create", Map.of("app", APP)).resultText("id");
+                Map<String, String> labelOf = new ConcurrentHashMap<>();
+                Map<String, String> expected = new ConcurrentHashMap<>();
+                ExecutorService adders = Executors.newFixedThreadPool(8);
+                List<Future<?>> added = new ArrayList<>();
+                for (int c = 0; c < CHAINS; c++) {
+                    int chain = c;
+                    added.add(adders.submit(() -> {
+                        String parent = "";
+                        for (int i = 0; i < CHAIN_LENGTH; i++) {
+                            String label = (chain == 0 && i == FAILING_LINK ? "fail-" : "chain-") + chain + "-" + i;
+                            parent = add(api, q, machines.get((chain + i) % machines.size()), label, parent, labelOf);
+                            expected.put(parent, chain == 0 && i > FAILING_LINK ? "skipped" : "finish");
+                        }
+                        return null;
+                    }));
+                }
+                for (int t = 0; t < 3; t++) {
+                    int thread = t;
+                    added.add(adders.submit(() -> {
+                        for (int i = thread; i < FAN_OUT; i += 3) {
+                            expected.put(add(api, q, machines.get(i % machines.size()), "fan-" + i, "", labelOf), "finish");
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : added) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+                adders.shutdown();
+                assertEquals(CHAINS * CHAIN_LENGTH + FAN_OUT, expected.size());
+                phase(t0, "1,000 tasks added");
+                ApiResponse committed = call(api, "commit", Map.of("queue_id", q));
+                assertTrue(committed.ok(), committed.error());
+
+                // the Queue dies once tasks flow, and starts again at once
+                awaitRuns(runs, 120, Duration.ofSeconds(30));
+                queue.kill();
+                queue.awaitExit(Duration.ofSeconds(10));
+                int atQueueKill = countRuns(runs);
+                phase(t0, "Queue killed after " + atQueueKill + " runs");
+                queue = start(processes, "queue", queueArgs);
+                queue.awaitOutput("Elves center started", Duration.ofSeconds(60));
+                phase(t0, "Queue started again (" + countRuns(runs) + " runs)");
+
+                // later the Scheduler
+                awaitRuns(runs, atQueueKill + 150, Duration.ofSeconds(30));
+                scheduler.kill();
+                scheduler.awaitExit(Duration.ofSeconds(10));
+                int atSchedulerKill = countRuns(runs);
+                phase(t0, "Scheduler killed after " + atSchedulerKill + " runs");
+                scheduler = start(processes, "scheduler", schedulerArgs);
+                scheduler.awaitOutput("Elves center started", Duration.ofSeconds(60));
+                phase(t0, "Scheduler started again (" + countRuns(runs) + " runs)");
+                assertTrue(atSchedulerKill < expected.size(), "the Scheduler was killed mid-queue: " + atSchedulerKill);
+
+                JsonNode result = awaitTerminal(api, q, Duration.ofSeconds(60));
+                phase(t0, "all terminal (" + countRuns(runs) + " runs)");
+                Map<String, Integer> ranTimes = ranTimes(runs, machines);
+                assertEquals(expected.size(), result.size(), "every task in the result");
+                for (Map.Entry<String, String> e : expected.entrySet()) {
+                    String id = e.getKey();
+                    JsonNode task = result.get(id);
+                    String label = labelOf.get(id);
+                    assertEquals(e.getValue(), task.get("status").asText(), label + ": " + task);
+                    int ran = ranTimes.getOrDefault(label, 0);
+                    if (e.getValue().equals("finish")) {
+                        assertEquals(1, ran, label + " ran once: " + task);
+                        assertEquals(label.startsWith("fail") ? "0" : "1", task.get("worker_flag").asText(), label + ": " + task);
+                    } else {
+                        assertEquals(0, ran, label + " never ran: " + task);
+                    }
+                }
+                int total = ranTimes.values().stream().mapToInt(Integer::intValue).sum();
+                assertEquals(expected.size() - (CHAIN_LENGTH - FAILING_LINK - 1), total, "runs in all");
+                System.out.printf("crash recovery: Queue killed after %d runs, Scheduler after %d; all %d tasks terminal%n",
+                        atQueueKill, atSchedulerKill, expected.size());
+            } finally {
+                for (JavaProcess p : processes) {
+                    // what recovery did, for the test's log
+                    p.output().lines().filter(l -> l.contains("sent again") || l.contains(" ERROR "))
+                            .limit(20).forEach(System.out::println);
+                    p.close();
+                }
+            }
+        }
+    }
+
+    private static void phase(long t0, String what) {
+        System.out.printf("%6.1f s  %s%n", (System.nanoTime() - t0) / 1e9, what);
+    }
+
+    private static List<String> args(LocalCluster cluster, String component) {
+        List<String> args = new ArrayList<>(List.of("--components", component));
+        cluster.sharedSettings().forEach((k, v) -> args.add("-D" + k + "=" + v));
+        // quick recovery for a bounded test: silent tasks sent again after 3 s, sweeps every 0.5 s
+        args.add("-Delves.queue.resend-seconds=3");
+        args.add("-Delves.queue.sweep-ms=500");
+        return args;
+    }
+
+    private static JavaProcess start(List<JavaProcess> processes, String component, List<String> args) throws Exception {
+        JavaProcess p = JavaProcess.start(component, Map.of(), "org.elves.center.CenterCommand", args);
+        processes.add(p);
+        return p;
+    }
+
+    private static String add(Api api, String q, String ip, String label, String parent, Map<String, String> labelOf) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("queue_id", q);
+        params.put("ip", ip);
+        params.put("func", "work");
+        params.put("param", "{\"t\":\"" + label + "\"}");
+        params.put("timeout", "30");
+        if (!parent.isEmpty()) {
+            params.put("depend_task_id", parent);
+        }
+        ApiResponse r = call(api, "addtask", params);
+        assertTrue(r.ok(), r.error());
+        String id = r.resultText("id");
+        labelOf.put(id, label);
+        return id;
+    }
+
+    private static ApiResponse call(Api api, String endpoint, Map<String, String> params) {
+        return api.call("/api/v2/queue/" + endpoint, params);
+    }
+
+    private static void awaitRuns(Path runs, int count, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (countRuns(runs) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + countRuns(runs) + " runs within " + limit + ", waited for " + count);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static int countRuns(Path runs) throws Exception {
+        int n = 0;
+        try (Stream<Path> files = Files.list(runs)) {
+            for (Path f : files.toList()) {
+                n += Files.readAllLines(f).size();
+            }
+        }
+        return n;
+    }
+
+    /** How often each label ran, over every agent's file. */
+    private static Map<String, Integer> ranTimes(Path runs, List<String> machines) throws Exception {
+        Map<String, Integer> times = new HashMap<>();
+        for (String ip : machines) {
+            Path f = runs.resolve(ip);
+            if (Files.exists(f)) {
+                for (String line : Files.readAllLines(f)) {
+                    String param = new String(Base64.getDecoder().decode(line.trim()), StandardCharsets.UTF_8);
+                    String label = param.replaceAll("^\\{\"t\":\"(.*)\"}$", "$1");
+                    times.merge(label, 1, Integer::sum);
+                }
+            }
+        }
+        return times;
+    }
+
+    /** Polls /queue/result until no task is pendding or running. */
+    private static JsonNode awaitTerminal(Api api, String q, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        JsonNode result = null;
+        String open = "";
+        while (System.nanoTime() < deadline) {
+            ApiResponse r = call(api, "result", Map.of("queue_id", q));
+            if (r.ok()) {
+                result = r.result();
+                int pendding = 0;
+                int running = 0;
+                for (JsonNode task : result) {
+                    String status = task.get("status").asText();
+                    pendding += status.equals("pendding") ? 1 : 0;
+                    running += status.equals("running") ? 1 : 0;
+                }
+                if (pendding + running == 0) {
+                    return result;
+                }
+                open = pendding + " pendding, " + running + " running";
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("queue " + q + " not terminal within " + limit + ": " + open);
+    }
+
+    private static void writeApp(Path dir, String body) throws Exception {
+        Files.createDirectories(dir);
+        Path worker = dir.resolve("app-worker.sh");
+        Files.writeString(worker, "#!/bin/sh\n" + body);
+        worker.toFile().setExecutable(true);
+    }
+}

@@ -1,0 +1,57 @@
+package org.elves.center.scheduler;
+
+import org.elves.config.ElvesConfig;
+
+/**
+ * Where an app's processor listens (modes CAP/AAP, issue 4; the reference's [Design] route G31):
+ * the setting {@code elves.processor.<app>} = {@code host:port}, read per lookup, so it can be set
+ * live in ZooKeeper, e.g. on the global node {@code /elves} as
+ * {@code {"processor": {"apptest": "127.0.0.1:10010"}}}. The Supervisor (a later component) will
+ * manage these settings; until then they are set by hand.
+ */
+public class ProcessorRegistry {
+    public static final String PREFIX = "elves.processor.";
+
+    private final ElvesConfig config;
+
+    public ProcessorRegistry(ElvesConfig config) {
+        this.config = config;
+    }
+
+    /** A processor's address. */
+    public record Address(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    /**
+     * The app's processor, or null when none is registered (or the app name is empty).
+     *
+     * @throws IllegalArgumentException when the setting is not {@code host:port}
+     */
+    public Address find(String app) {
+        if (app == null || app.isBlank()) {
+            return null;
+        }
+        String value = config.get(PREFIX + app, "").strip();
+        if (value.isEmpty()) {
+            return null;
+        }
+        return parse(app, value);
+    }
+
+    static Address parse(String app, String value) {
+        int colon = value.lastIndexOf(':');
+        String host = colon > 0 ? value.substring(0, colon).strip() : "";
+        String port = colon > 0 ? value.substring(colon + 1).strip() : "";
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            throw new IllegalArgumentException(PREFIX + app + " must be host:port, got '" + value + "'");
+        }
+        return new Address(host, Integer.parseInt(port));
+    }
+}
