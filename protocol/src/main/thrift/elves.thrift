@@ -38,7 +38,12 @@ struct AgentInfo {
 service AgentService {
   string           aliveCheck(),
   list<Reinstruct> instructionInvokeAsync(1: list<Instruct> insList),
-  Reinstruct       instructionInvokeSync(1: Instruct ins)
+  Reinstruct       instructionInvokeSync(1: Instruct ins),
+  // ours, optional: kills the running workers of these task ids and answers the ids it killed
+  // (their results, flag -1 "app exec cancelled", come through dataTransport as usual); an
+  // original agent answers TApplicationException UNKNOWN_METHOD, which a caller treats as
+  // "this agent cannot cancel"
+  list<string>     instructionCancel(1: list<string> ids)
 }
 
 service SchedulerService {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Queues through the signed API, the whole center in one JVM, real agents on 127.0.0.51-53, the
  * real RabbitMQ: dependencies run in order, a failure skips its dependents, stop cancels what was
- * not sent, and the reference's codes for wrong requests.
+ * not sent and kills what runs, and the reference's codes for wrong requests.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class QueueTaskTest {
@@ -36,12 +36,14 @@ class QueueTaskTest {
     static void start() throws Exception {
         cluster = LocalCluster.builder().components(List.of(Component.values())).start();
         Path apps = cluster.agentSettings(MACHINES.get(0)).build().appsDir();
-        // work: its start and end time (ms) as message; fail: flag false; slow: 3 s
+        // work: its start and end time (ms) as message; fail: flag false; long: 60 s,
+        // its pid in long.pid (the worker's dir)
         writeApp(apps.resolve(APP), """
                 start=$(date +%s%3N)
                 case "$2" in
                   fail) echo '<ElvesWFlag>false</ElvesWFlag><ElvesWResult>it failed</ElvesWResult>' ;;
-                  slow) sleep 3; echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>slow done</ElvesWResult>' ;;
+                  long) echo $$ > long.pid.tmp; mv long.pid.tmp long.pid; sleep 60
+                        echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>long done</ElvesWResult>' ;;
                   *) sleep 0.3; echo "<ElvesWFlag>true</ElvesWFlag><ElvesWResult>$start $(date +%s%3N)</ElvesWResult>" ;;
                 esac
                 """);
@@ -99,21 +101,58 @@ class QueueTaskTest {
         assertEquals("skipped", result.get(c).get("status").asText());
     }
 
+    /**
+     * Stop: the task not sent ends stopped and never runs; the running one is killed on its agent
+     * (AgentService.instructionCancel), process and all, and its result "-1 app exec cancelled"
+     * is recorded like any other, so the queue's result is complete within seconds.
+     */
     @Test
-    void stopCancelsTasksNotSentAndTheSentOneStillReports() throws Exception {
+    void stopCancelsTasksNotSentAndKillsTheRunningOne() throws Exception {
+        Path pidFile = cluster.agentSettings(MACHINES.get(0)).build().appsDir().resolve(APP).resolve("long.pid");
+        Files.deleteIfExists(pidFile);
         String q = create();
-        String a = add(q, "127.0.0.52", "slow", "");
+        Map<String, String> longTask = task(q, "127.0.0.52", "long", "");
+        // far beyond the test: only the cancel can end it early
+        longTask.put("timeout", "90");
+        ApiResponse added = call("addtask", longTask);
+        assertTrue(added.ok(), added.error());
+        String a = added.resultText("id");
         String b = add(q, "127.0.0.53", "work", a);
         assertTrue(call("commit", Map.of("queue_id", q)).ok());
+        long pid = awaitPid(pidFile);
+        assertTrue(Files.exists(Path.of("/proc/" + pid)), "the long worker runs");
+
+        long stoppedAt = System.nanoTime();
         ApiResponse stopped = call("stop", Map.of("queue_id", q));
         assertTrue(stopped.ok(), stopped.error());
+        // the answer is the state at the stop: the sent task is still running then
         assertEquals("running", stopped.result().get(a).asText());
         assertEquals("stopped", stopped.result().get(b).asText());
+
         JsonNode result = awaitTerminal(q);
-        assertEquals("finish", result.get(a).get("status").asText());
-        assertEquals("slow done", result.get(a).get("worker_message").asText());
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
+        assertTrue(tookMs < 10_000, "cancelled in " + tookMs + " ms, not run to its end: " + result);
+        JsonNode cancelled = result.get(a);
+        assertEquals("finish", cancelled.get("status").asText(), cancelled.toString());
+        assertEquals("-1", cancelled.get("worker_flag").asText(), cancelled.toString());
+        assertEquals("app exec cancelled", cancelled.get("worker_message").asText(), cancelled.toString());
+        // the dependent was pendding at the stop: it ends stopped (not skipped) and never runs
         assertEquals("stopped", result.get(b).get("status").asText());
         assertEquals("", result.get(b).get("worker_message").asText());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (Files.exists(Path.of("/proc/" + pid)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(!Files.exists(Path.of("/proc/" + pid)), "worker process " + pid + " is gone");
+    }
+
+    private static long awaitPid(Path pidFile) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(pidFile) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(pidFile), "the long worker did not start");
+        return Long.parseLong(Files.readString(pidFile).trim());
     }
 
     @Test

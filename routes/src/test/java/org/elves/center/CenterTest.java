@@ -190,5 +190,10 @@ class CenterTest {
         public Reinstruct instructionInvokeSync(Instruct ins) {
             return new Reinstruct().setIns(ins).setFlag(1).setCosttime(1).setResult(ins.getFunc() + " " + ins.getParam());
         }
+
+        @Override
+        public List<String> instructionCancel(List<String> ids) {
+            return List.of();
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +38,8 @@ public final class AppRunner implements AutoCloseable {
 
     /** Tells a worker which agent runs it: with an emulated fleet that is not the machine's ip. */
     public static final String AGENT_IP_ENV = "ELVES_AGENT_IP";
+    /** The result text of a worker killed by {@link #cancel(String)}. */
+    public static final String CANCELLED = "app exec cancelled";
 
     private final InstalledApps apps;
     private final EntryResolver entries;
@@ -44,6 +47,8 @@ public final class AppRunner implements AutoCloseable {
     private final ExecutorService io;
     private final int outputMaxBytes;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    /** Workers that can be cancelled, by the key (task id) they were run under. */
+    private final Map<String, Worker> byKey = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -67,6 +72,14 @@ public final class AppRunner implements AutoCloseable {
 
     /** Runs the worker to completion (or its timeout) in the calling thread. Never throws. */
     public WorkerOutcome run(WorkerCall call) {
+        return run(call, null);
+    }
+
+    /**
+     * As {@link #run(WorkerCall)}, and while it runs, {@link #cancel(String)} with this key (a task
+     * id; null or "" for none) kills it, which ends it as {@value #CANCELLED}.
+     */
+    public WorkerOutcome run(WorkerCall call, String key) {
         List<String> command;
         try {
             command = entries.command(call);
@@ -88,15 +101,40 @@ public final class AppRunner implements AutoCloseable {
         } catch (IOException e) {
             return WorkerOutcome.error("app exec error : " + e.getMessage(), millisSince(start));
         }
+        Worker worker = new Worker(process);
+        boolean keyed = key != null && !key.isEmpty() && byKey.putIfAbsent(key, worker) == null;
         running.add(process);
         try {
-            return await(call, process, start);
+            return await(call, worker, start);
         } finally {
             running.remove(process);
+            if (keyed) {
+                byKey.remove(key, worker);
+            }
         }
     }
 
-    private WorkerOutcome await(WorkerCall call, Process process, long start) {
+    /**
+     * Kills the running worker run under this key, with everything it started (as a timeout
+     * does); its {@link #run} then answers {@value #CANCELLED}. False when no such worker runs.
+     */
+    public boolean cancel(String key) {
+        Worker worker = key == null ? null : byKey.get(key);
+        if (worker == null || !worker.process.isAlive()) {
+            return false;
+        }
+        worker.cancelled = true;
+        stop(worker.process);
+        return true;
+    }
+
+    /** The one way a worker is ended before it exits: timeout, cancel, shutdown. */
+    private static void stop(Process process) {
+        ProcessTree.kill(process);
+    }
+
+    private WorkerOutcome await(WorkerCall call, Worker worker, long start) {
+        Process process = worker.process;
         CappedOutput stdout = new CappedOutput(outputMaxBytes);
         CappedOutput stderr = new CappedOutput(STDERR_KEPT);
         Future<?> out;
@@ -106,7 +144,7 @@ public final class AppRunner implements AutoCloseable {
             err = io.submit(() -> stderr.drain(process.getErrorStream()));
         } catch (RejectedExecutionException e) {
             // the shared threads are gone: the agent is closing under this call
-            ProcessTree.kill(process);
+            stop(process);
             return WorkerOutcome.error("app exec error : agent is shutting down", millisSince(start));
         }
         long deadline = call.timeoutSeconds() > 0 ? start + TimeUnit.SECONDS.toNanos(call.timeoutSeconds()) : Long.MAX_VALUE;
@@ -114,8 +152,12 @@ public final class AppRunner implements AutoCloseable {
             if (deadline == Long.MAX_VALUE) {
                 process.waitFor();
             } else if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
-                ProcessTree.kill(process);
-                return WorkerOutcome.error("app exec timeout", millisSince(start));
+                stop(process);
+                return WorkerOutcome.error(worker.cancelled ? CANCELLED : "app exec timeout", millisSince(start));
+            }
+            if (worker.cancelled) {
+                // killed by cancel(): its output, if any, is not an answer
+                return WorkerOutcome.error(CANCELLED, millisSince(start));
             }
             if (!drained(out, stdout) || !drained(err, stderr)) {
                 LOG.warn("worker of app [{}] func [{}] exited but a process it left behind still holds its output open;"
@@ -124,7 +166,7 @@ public final class AppRunner implements AutoCloseable {
             return WorkerOutput.interpret(stdout, process.exitValue(), stderr.text(), millisSince(start));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ProcessTree.kill(process);
+            stop(process);
             return WorkerOutcome.error("app exec error : interrupted (agent shutting down)", millisSince(start));
         }
     }
@@ -170,7 +212,17 @@ public final class AppRunner implements AutoCloseable {
     public void close() {
         closed = true;
         for (Process p : running) {
-            ProcessTree.kill(p);
+            stop(p);
+        }
+    }
+
+    /** A running worker; {@code cancelled} once {@link #cancel} killed it. */
+    private static final class Worker {
+        final Process process;
+        volatile boolean cancelled;
+
+        Worker(Process process) {
+            this.process = process;
         }
     }
 }

@@ -109,11 +109,34 @@ public final class InstructExecutor {
         }
     }
 
+    /**
+     * Kills the running workers of these task ids (with their process trees); each such task then
+     * ends as usual, its result flag -1 "app exec cancelled" delivered like any other. Ids not
+     * running here (unknown, finished, null) are ignored.
+     *
+     * @return the ids that were running and were killed
+     */
+    public List<String> cancel(List<String> ids) {
+        List<String> killed = new ArrayList<>();
+        if (ids == null) {
+            return killed;
+        }
+        for (String id : ids) {
+            if (id != null && !id.isEmpty() && !killed.contains(id) && runner.cancel(id)) {
+                killed.add(id);
+            }
+        }
+        if (!killed.isEmpty()) {
+            LOG.info("cancelled running task(s) {}", killed);
+        }
+        return killed;
+    }
+
     private Reinstruct execute(Instruct ins) {
         Reinstruct reins;
         try {
             WorkerOutcome out = runner.run(new WorkerCall(ins.getApp(), ins.getFunc(), ins.getParam(),
-                    Math.max(0, ins.getTimeout()), ins.getProxy()));
+                    Math.max(0, ins.getTimeout()), ins.getProxy()), ins.getId());
             reins = new Reinstruct(ins, out.flag(), out.costMillis(), out.result());
         } catch (RuntimeException e) {
             // the runner does not throw by contract; this keeps a bug from wedging the id as running

@@ -31,4 +31,9 @@ public final class AgentHandler implements AgentService.Iface {
     public Reinstruct instructionInvokeSync(Instruct ins) {
         return executor.runSync(ins);
     }
+
+    @Override
+    public List<String> instructionCancel(List<String> ids) {
+        return executor.cancel(ids);
+    }
 }

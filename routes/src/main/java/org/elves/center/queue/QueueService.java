@@ -42,6 +42,8 @@ import static org.elves.center.queue.QueueStore.STOPPED;
 public class QueueService {
     /** Exchange property: the asyncJob bodies to cast to the Scheduler after a handler. */
     public static final String JOBS = "ElvesQueueJobs";
+    /** Exchange property: the cancelJobs bodies ({ip, ids}) to cast to the Scheduler after a stop. */
+    public static final String CANCELS = "ElvesQueueCancels";
     private static final Logger LOG = LoggerFactory.getLogger(QueueService.class);
     /** Mode P: the processor's outcome, in /queue/result of P tasks ("" until it is known). */
     private static final List<String> PROCESSOR_FIELDS = List.of("processor_flag", "processor_error", "processor_costtime");
@@ -81,8 +83,10 @@ public class QueueService {
         return handOver(commit(body), exchange);
     }
 
-    public Map<String, Object> stopQueue(Map<String, Object> body) {
-        return stop(body);
+    public Map<String, Object> stopQueue(Map<String, Object> body, Exchange exchange) {
+        Outcome stopped = stopping(body);
+        exchange.setProperty(CANCELS, stopped.jobs());
+        return stopped.reply();
     }
 
     public Map<String, Object> queueResult(Map<String, Object> body) {
@@ -183,6 +187,15 @@ public class QueueService {
     }
 
     Map<String, Object> stop(Map<String, Object> body) {
+        return stopping(body).reply();
+    }
+
+    /**
+     * Stops the queue: tasks not sent end stopped; the answer maps each task to its state, and the
+     * outcome's jobs are one cancelJobs body {ip, ids} per agent for the tasks running now (their
+     * agents are asked to kill them; their results, "app exec cancelled", are recorded as usual).
+     */
+    Outcome stopping(Map<String, Object> body) {
         String queueId = queueId(body);
         Document queue = existing(queueId);
         // a stopped queue answers its map again; a finished one has nothing left to stop
@@ -192,10 +205,21 @@ public class QueueService {
         }
         store.stopPendding(queueId, "stopped: the queue was stopped before the task was sent", clock.getAsLong());
         Map<String, Object> states = new LinkedHashMap<>();
+        Map<String, List<String>> runningByIp = new LinkedHashMap<>();
         for (Document task : store.tasksOf(queueId)) {
             states.put(task.getString("_id"), task.getString("status"));
+            if (RUNNING.equals(task.getString("status"))) {
+                runningByIp.computeIfAbsent(task.getString("ip"), ip -> new ArrayList<>()).add(task.getString("_id"));
+            }
         }
-        return Replies.ok(states);
+        List<Map<String, Object>> cancels = new ArrayList<>();
+        runningByIp.forEach((ip, ids) -> {
+            Map<String, Object> cancel = new LinkedHashMap<>();
+            cancel.put("ip", ip);
+            cancel.put("ids", ids);
+            cancels.add(cancel);
+        });
+        return new Outcome(Replies.ok(states), cancels);
     }
 
     Map<String, Object> result(Map<String, Object> body) {

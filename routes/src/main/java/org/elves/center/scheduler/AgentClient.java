@@ -1,5 +1,6 @@
 package org.elves.center.scheduler;
 
+import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.transport.TSocket;
@@ -44,6 +45,25 @@ public class AgentClient implements AutoCloseable {
     /** Sends a batch; the agent acknowledges at once and reports results through dataTransport. */
     public List<Reinstruct> invokeAsync(String ip, int port, List<Instruct> batch, int readTimeoutMs) {
         return call(ip, port, readTimeoutMs, client -> client.instructionInvokeAsync(batch));
+    }
+
+    /**
+     * Asks the agent to kill the running workers of these task ids (AgentService.instructionCancel,
+     * ours): the ids it killed, or null when the agent does not know the method (an original
+     * agent answers UNKNOWN_METHOD: it cannot cancel, which is no error).
+     */
+    public List<String> cancel(String ip, int port, List<String> ids, int readTimeoutMs) {
+        return call(ip, port, readTimeoutMs, client -> {
+            try {
+                return client.instructionCancel(ids);
+            } catch (TApplicationException e) {
+                if (e.getType() == TApplicationException.UNKNOWN_METHOD) {
+                    // the agent read the whole call and answered: the connection is still good
+                    return null;
+                }
+                throw e;
+            }
+        });
     }
 
     public String aliveCheck(String ip, int port, int readTimeoutMs) {

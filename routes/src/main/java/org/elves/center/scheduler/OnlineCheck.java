@@ -87,7 +87,9 @@ public class OnlineCheck {
                     ins.getIp() + " last sent a heartbeat at " + stat.get("last_hb_time"));
         }
         Object apps = stat.get("apps");
-        if (ins.getProxy().isEmpty() && apps instanceof Map<?, ?> appMap && !appMap.containsKey(ins.getApp())) {
+        // an instruct without an app only addresses the agent (cancelJobs)
+        if (ins.isSetApp() && (ins.getProxy() == null || ins.getProxy().isEmpty())
+                && apps instanceof Map<?, ?> appMap && !appMap.containsKey(ins.getApp())) {
             throw new ElvesException(ErrorCode.APP_NOT_FOUND, ins.getApp() + " is not installed on " + ins.getIp());
         }
         Object port = stat.get("port");

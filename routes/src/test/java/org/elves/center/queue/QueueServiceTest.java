@@ -157,8 +157,11 @@ class QueueServiceTest {
         String c = add(q, "127.0.0.2", "");
         queues.commit(Map.of("id", q));
         queues.result(ok(c), now.get());
-        Map<String, Object> states = result(queues.stop(Map.of("id", q)));
+        QueueService.Outcome stopped = queues.stopping(Map.of("id", q));
+        Map<String, Object> states = result(stopped.reply());
         assertEquals(Map.of(a, "running", b, "stopped", c, "finish"), states);
+        // the running task is cancelled on its agent, one cancelJobs per agent
+        assertEquals(List.of(Map.of("ip", "127.0.0.1", "ids", List.of(a))), stopped.jobs());
         assertEquals("stopped", store.queue(q).getString("status"));
         // the sent task's result is still recorded, and releases nothing
         assertTrue(queues.result(ok(a), now.get()).jobs().isEmpty());

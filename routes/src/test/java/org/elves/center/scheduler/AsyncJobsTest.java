@@ -115,12 +115,48 @@ class AsyncJobsTest {
         assertEquals(Map.of("id", "0123456789abcdef"), unknown.get("result"));
     }
 
-    /** A minimal AgentService that acknowledges every async instruct with the given flag. */
+    @Test
+    void cancelJobsAsksTheAgentToKillTheIds() throws Exception {
+        int port = startAgent(1, true);
+        Map<String, Object> body = Map.of("ip", "127.0.0.1", "ids", List.of("0123456789abcdef", "", "fedcba9876543210"));
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        jobs.acceptCancel(body, exchange);
+        Instruct target = exchange.getProperty(OnlineCheck.INSTRUCT, Instruct.class);
+        assertEquals("127.0.0.1", target.getIp());
+        @SuppressWarnings("unchecked")
+        List<String> ids = exchange.getProperty(AsyncJobs.CANCEL_IDS, List.class);
+        assertEquals(List.of("0123456789abcdef", "fedcba9876543210"), ids);
+        // the stub "kills" the first id only
+        assertEquals(List.of("0123456789abcdef"), jobs.cancel(target, ids, online(port)));
+        assertEquals(List.of(ids), cancelCalls);
+        assertThrows(IllegalArgumentException.class, () -> jobs.acceptCancel(Map.of("ip", "127.0.0.1", "ids", List.of()), exchange));
+    }
+
+    @Test
+    void anAgentWithoutInstructionCancelCannotCancelAndThatIsNoError() throws Exception {
+        int port = startAgent(1, false);
+        Instruct target = new Instruct().setId("").setIp("127.0.0.1").setProxy("");
+        assertNull(jobs.cancel(target, List.of("0123456789abcdef"), online(port)));
+        // the connection stays usable: the agent answered the unknown call properly
+        assertNull(jobs.send(jobs.instruct(job()), online(port)));
+        // an agent that cannot be reached: logged only
+        assertNull(jobs.cancel(target, List.of("0123456789abcdef"), online(closedPort())));
+    }
+
+    private final List<List<String>> cancelCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private int startAgent(int ackFlag) throws Exception {
+        return startAgent(ackFlag, true);
+    }
+
+    /**
+     * A minimal AgentService that acknowledges every async instruct with the given flag; without
+     * {@code canCancel} it is an original agent, which does not know instructionCancel.
+     */
+    private int startAgent(int ackFlag, boolean canCancel) throws Exception {
         int port = closedPort();
         TServerSocket socket = new TServerSocket(new InetSocketAddress("127.0.0.1", port));
-        agent = new TSimpleServer(new TServer.Args(socket).protocolFactory(new TBinaryProtocol.Factory())
-                .processor(new AgentService.Processor<>(new AgentService.Iface() {
+        AgentService.Iface iface = new AgentService.Iface() {
                     @Override
                     public String aliveCheck() {
                         return "success";
@@ -135,7 +171,21 @@ class AsyncJobsTest {
                     public Reinstruct instructionInvokeSync(Instruct ins) {
                         throw new UnsupportedOperationException();
                     }
-                })));
+
+                    @Override
+                    public List<String> instructionCancel(List<String> ids) {
+                        cancelCalls.add(ids);
+                        return ids.isEmpty() ? List.of() : List.of(ids.get(0));
+                    }
+                };
+        Map<String, org.apache.thrift.ProcessFunction<AgentService.Iface, ? extends org.apache.thrift.TBase>> functions =
+                new HashMap<>(new AgentService.Processor<>(iface).getProcessMapView());
+        if (!canCancel) {
+            functions.remove("instructionCancel");
+        }
+        agent = new TSimpleServer(new TServer.Args(socket).protocolFactory(new TBinaryProtocol.Factory())
+                .processor(new org.apache.thrift.TBaseProcessor<AgentService.Iface>(iface, functions) {
+                }));
         Thread serving = new Thread(agent::serve, "stub-agent");
         serving.setDaemon(true);
         serving.start();
