@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -157,13 +159,20 @@ public class QueueService {
             throw new ElvesException(ErrorCode.DEPEND_TASK_NOT_FOUND, "no task " + parent + " in queue " + queueId);
         }
         String id = task.getString("_id");
+        if (!parent.isEmpty()) {
+            // noted before the child exists: a crash in between leaves only an id release skips
+            store.addChild(parent, id);
+        }
         store.insertTask(task.append("depend_task_id", parent).append("create_time", clock.getAsLong())
-                .append("status", PENDDING).append("ready", false)
+                .append("status", PENDDING).append("ready", false).append("children", new ArrayList<String>())
                 .append("flag", "").append("error", "").append("worker_flag", "")
                 .append("worker_message", "").append("worker_costtime", ""));
         // a commit between the check above and the insert would never send this task: undo it
         if (!PENDDING.equals(store.queue(queueId).getString("status"))) {
             store.deleteTask(id);
+            if (!parent.isEmpty()) {
+                store.removeChild(parent, id);
+            }
             throw new ElvesException(ErrorCode.QUEUE_STATUS, "queue " + queueId + " was committed meanwhile");
         }
         Map<String, Object> reply = Replies.ok(null);
@@ -182,8 +191,9 @@ public class QueueService {
         if (!store.moveQueue(queueId, List.of(PENDDING), RUNNING, "commit_time", now)) {
             throw new ElvesException(ErrorCode.QUEUE_STATUS, "queue " + queueId + " was committed or stopped meanwhile");
         }
+        store.setOpen(queueId, store.countTasks(queueId));
         store.makeReady(queueId, eq("depend_task_id", ""), now);
-        return new Outcome(Replies.ok(null), send(store.readyIps(eq("queue_id", queueId))));
+        return new Outcome(Replies.ok(null), send(enqueueReady(queueId)));
     }
 
     Map<String, Object> stop(Map<String, Object> body) {
@@ -206,12 +216,18 @@ public class QueueService {
         store.stopPendding(queueId, "stopped: the queue was stopped before the task was sent", clock.getAsLong());
         Map<String, Object> states = new LinkedHashMap<>();
         Map<String, List<String>> runningByIp = new LinkedHashMap<>();
+        Map<String, List<String>> stoppedByIp = new LinkedHashMap<>();
         for (Document task : store.tasksOf(queueId)) {
             states.put(task.getString("_id"), task.getString("status"));
+            if (STOPPED.equals(task.getString("status"))) {
+                stoppedByIp.computeIfAbsent(task.getString("ip"), ip -> new ArrayList<>()).add(task.getString("_id"));
+            }
             if (RUNNING.equals(task.getString("status"))) {
                 runningByIp.computeIfAbsent(task.getString("ip"), ip -> new ArrayList<>()).add(task.getString("_id"));
             }
         }
+        // their ids would otherwise wait in the agents' lists until a claim drops them
+        stoppedByIp.forEach(store::dropReady);
         List<Map<String, Object>> cancels = new ArrayList<>();
         runningByIp.forEach((ip, ids) -> {
             Map<String, Object> cancel = new LinkedHashMap<>();
@@ -280,7 +296,9 @@ public class QueueService {
             LOG.debug("result of task {} recorded already; its dependents are checked again", id);
             return followUp(known, text(known.get("flag")), text(known.get("worker_flag")), now);
         }
-        return followUp(store.task(id), flag, workerFlag, now);
+        Document task = store.task(id);
+        closed(task.getString("queue_id"), 1, now);
+        return followUp(task, flag, workerFlag, now);
     }
 
     /** A task has its result: its agent's slot is free, its dependents released or skipped. */
@@ -290,18 +308,57 @@ public class QueueService {
         Set<String> ips = new LinkedHashSet<>();
         // the agent has a free slot now
         ips.add(task.getString("ip"));
+        store.releaseSlot(task.getString("ip"), id);
         if ("true".equals(flag) && "1".equals(workerFlag)) {
-            List<Document> children = store.penddingChildren(queueId, id);
-            children.forEach(c -> ips.add(c.getString("ip")));
-            store.makeReady(queueId, eq("depend_task_id", id), now);
+            for (String childId : childIds(task)) {
+                Document child = store.makeReady(childId, now);
+                if (child != null) {
+                    store.enqueue(child.getString("ip"), List.of(childId));
+                    ips.add(child.getString("ip"));
+                }
+            }
         } else {
-            skipDescendants(queueId, id, "skipped: depend task " + id + " failed", now);
+            skipDescendants(task, "skipped: depend task " + id + " failed", now);
         }
-        List<Map<String, Object>> jobs = send(ips);
-        if (store.countOpenTasks(queueId) == 0) {
+        return new Outcome(null, send(ips));
+    }
+
+    /** The ids of a task's children: its list, or (a task stored before lists) a query. */
+    private List<String> childIds(Document task) {
+        List<String> children = task.getList("children", String.class);
+        if (children != null) {
+            return children;
+        }
+        List<String> ids = new ArrayList<>();
+        store.penddingChildren(task.getString("queue_id"), task.getString("_id")).forEach(c -> ids.add(c.getString("_id")));
+        return ids;
+    }
+
+    /**
+     * {@code count} tasks of the queue ended; the queue finishes when none is open. The counter
+     * only says when to look: the tasks are counted before the queue is marked finished, and a
+     * counter left too high (a handler killed between the two updates) is settled by the sweep.
+     */
+    private void closed(String queueId, int count, long now) {
+        long open = 0;
+        for (int i = 0; i < count; i++) {
+            open = store.closeOne(queueId);
+        }
+        if (count > 0 && open <= 0 && store.countOpenTasks(queueId) == 0) {
             store.moveQueue(queueId, List.of(RUNNING), FINISHED, "finish_time", now);
         }
-        return new Outcome(null, jobs);
+    }
+
+    /** Puts a queue's ready pendding tasks in their agents' lists; the agents. */
+    private Set<String> enqueueReady(String queueId) {
+        Map<String, List<String>> byIp = new LinkedHashMap<>();
+        for (Document task : store.tasksOf(queueId)) {
+            if (PENDDING.equals(task.getString("status")) && Boolean.TRUE.equals(task.getBoolean("ready"))) {
+                byIp.computeIfAbsent(task.getString("ip"), k -> new ArrayList<>()).add(task.getString("_id"));
+            }
+        }
+        byIp.forEach(store::enqueue);
+        return byIp.keySet();
     }
 
     Outcome sweep(long now) {
@@ -330,8 +387,79 @@ public class QueueService {
             jobs.addAll(recover(now));
         }
         jobs.addAll(resend(now, false));
-        jobs.addAll(send(store.readyIps(new Document())));
+        jobs.addAll(repair(now));
         return new Outcome(null, jobs);
+    }
+
+    /**
+     * What a handler killed between two updates may have left, from one scan of the open tasks:
+     * a slot held by a task that ended (freed) or by a claimed task never marked sent (sent now,
+     * by the one conditional update that wins), a ready task in no agent list (listed), a running
+     * queue without open tasks (finished); then every agent with ready tasks gets its free slots.
+     */
+    private List<Map<String, Object>> repair(long now) {
+        List<String> runningQueues = store.runningQueues();
+        List<Document> open = store.openTasks();
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        Map<String, Document> agents = new HashMap<>();
+        for (Document agent : store.agents()) {
+            String ip = agent.getString("_id");
+            agents.put(ip, agent);
+            jobs.addAll(repairSlots(ip, list(agent, "running")));
+        }
+        Set<String> openQueues = new HashSet<>();
+        Map<String, List<String>> unlisted = new LinkedHashMap<>();
+        for (Document task : open) {
+            openQueues.add(task.getString("queue_id"));
+            if (PENDDING.equals(task.getString("status")) && Boolean.TRUE.equals(task.getBoolean("ready"))) {
+                String ip = task.getString("ip");
+                String id = task.getString("_id");
+                Document agent = agents.get(ip);
+                if (agent == null || !(list(agent, "ready").contains(id) || list(agent, "running").contains(id))) {
+                    unlisted.computeIfAbsent(ip, k -> new ArrayList<>()).add(id);
+                }
+            }
+        }
+        unlisted.forEach(store::enqueue);
+        for (String queueId : runningQueues) {
+            if (!openQueues.contains(queueId) && store.countOpenTasks(queueId) == 0) {
+                store.moveQueue(queueId, List.of(RUNNING), FINISHED, "finish_time", now);
+            }
+        }
+        Set<String> ips = new LinkedHashSet<>(unlisted.keySet());
+        for (Document agent : store.agents()) {
+            if (!list(agent, "ready").isEmpty()) {
+                ips.add(agent.getString("_id"));
+            }
+        }
+        jobs.addAll(send(ips));
+        return jobs;
+    }
+
+    /** An agent's slots: those of ended tasks freed, claimed tasks never marked sent sent now. */
+    private List<Map<String, Object>> repairSlots(String ip, List<String> running) {
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        synchronized (agentLocks.computeIfAbsent(ip, k -> new Object())) {
+            for (String id : running) {
+                Document task = store.task(id);
+                String status = task == null ? "" : task.getString("status");
+                if (!PENDDING.equals(status) && !RUNNING.equals(status)) {
+                    store.releaseSlot(ip, id);
+                } else if (PENDDING.equals(status)) {
+                    Document sent = store.markSent(id, clock.getAsLong());
+                    if (sent != null) {
+                        LOG.info("task {} claimed but never sent (a handler died): sent now", id);
+                        jobs.add(asyncJob(sent));
+                    }
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private static List<String> list(Document doc, String field) {
+        List<String> ids = doc.getList(field, String.class);
+        return ids == null ? List.of() : ids;
     }
 
     /**
@@ -385,9 +513,9 @@ public class QueueService {
                         && "1".equals(text(parent.get("worker_flag")))) {
                     store.makeReady(queueId, eq("_id", child.getString("_id")), now);
                 } else if (FINISH.equals(status)) {
-                    skipDescendants(queueId, parentId, "skipped: depend task " + parentId + " failed", now);
+                    skipDescendants(parent, "skipped: depend task " + parentId + " failed", now);
                 } else if (SKIPPED.equals(status) || STOPPED.equals(status)) {
-                    skipDescendants(queueId, parentId, "skipped: depend task " + parentId + " was " + status, now);
+                    skipDescendants(parent, "skipped: depend task " + parentId + " was " + status, now);
                 }
             }
             if (store.countOpenTasks(queueId) == 0) {
@@ -398,11 +526,12 @@ public class QueueService {
     }
 
     /** Every descendant still pendding ends skipped; it never runs (G16). */
-    private void skipDescendants(String queueId, String parentId, String reason, long now) {
-        for (Document child : store.penddingChildren(queueId, parentId)) {
-            String childId = child.getString("_id");
+    private void skipDescendants(Document parent, String reason, long now) {
+        for (String childId : childIds(parent)) {
             if (store.endPendding(childId, SKIPPED, reason, now)) {
-                skipDescendants(queueId, childId, "skipped: depend task " + childId + " was skipped", now);
+                Document child = store.task(childId);
+                closed(child.getString("queue_id"), 1, now);
+                skipDescendants(child, "skipped: depend task " + childId + " was skipped", now);
             }
         }
     }
@@ -413,12 +542,26 @@ public class QueueService {
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (String ip : ips) {
             synchronized (agentLocks.computeIfAbsent(ip, k -> new Object())) {
-                for (long running = store.countRunning(ip); running < bound; running++) {
-                    Document task = store.claimReady(ip, clock.getAsLong());
-                    if (task == null) {
+                // bounded: a claim lost to another instance re-reads the list
+                for (int attempt = 0; attempt < 4 * bound + 16; attempt++) {
+                    Document agent = store.agent(ip);
+                    if (agent == null || list(agent, "ready").isEmpty() || list(agent, "running").size() >= bound) {
                         break;
                     }
-                    jobs.add(asyncJob(task));
+                    String id = list(agent, "ready").get(0);
+                    if (!store.takeSlot(ip, id, bound)) {
+                        continue;
+                    }
+                    Document task = store.markSent(id, clock.getAsLong());
+                    if (task != null) {
+                        jobs.add(asyncJob(task));
+                        continue;
+                    }
+                    // no longer pendding: ended (stopped, skipped) or sent by another claim
+                    Document current = store.task(id);
+                    if (current == null || !RUNNING.equals(current.getString("status"))) {
+                        store.releaseSlot(ip, id);
+                    }
                 }
             }
         }

@@ -3,7 +3,10 @@ package org.elves.center.queue;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -11,16 +14,28 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.exists;
 import static com.mongodb.client.model.Filters.in;
 
 /**
  * Queue and task state in MongoDB (collections {@code queues} and {@code queue_tasks}). Every
  * state change is one update conditioned on the current state, so concurrent handlers, several
  * Queue instances or a result that arrives twice can never move a task into two terminal states.
+ * <p>
+ * The hot path (a result: record it, free the agent's slot, release the dependents, claim the
+ * next tasks, notice the queue's end) reads and writes documents by {@code _id} only, so it costs
+ * the same on the embedded mongo-java-server (no secondary indexes: any other query scans the
+ * collection) as on a real MongoDB: a task lists its {@code children}; a queue keeps the number of
+ * its {@code open} tasks; collection {@code queue_agents} holds per agent ({@code _id} = ip) the
+ * ids of its tasks ready to be sent ({@code ready}, oldest first) and of those holding one of its
+ * slots ({@code running}). Conditional task updates filter on {@code _id} and {@code status},
+ * which the unique index {@code _id_status} answers on both servers. The lists and the counter
+ * are kept idempotently ($addToSet/$pull of ids) and repaired by the sweep (decisions.md 13).
  */
 public class QueueStore {
     // statuses on the wire, spelled as the reference (pendding)
@@ -36,17 +51,21 @@ public class QueueStore {
 
     private final MongoCollection<Document> queues;
     private final MongoCollection<Document> tasks;
+    private final MongoCollection<Document> agents;
 
     public QueueStore(MongoClient client, String database) {
         this.queues = client.getDatabase(database).getCollection("queues");
         this.tasks = client.getDatabase(database).getCollection("queue_tasks");
+        this.agents = client.getDatabase(database).getCollection("queue_agents");
     }
 
     /** The lookups every handler makes; mongo-java-server ignores them, a real MongoDB needs them. */
     public void ensureIndexes() {
         tasks.createIndex(Indexes.ascending("queue_id", "depend_task_id"));
         tasks.createIndex(Indexes.ascending("ip", "status", "ready"));
-        
+        tasks.createIndex(Indexes.ascending("status"));
+        // trivially unique (_id is); lets mongo-java-server answer {_id, status} without a scan
+        tasks.createIndex(Indexes.ascending("_id", "status"), new IndexOptions().unique(true).name("_id_status"));
     }
 
     Document queue(String id) {
@@ -62,7 +81,88 @@ public class QueueStore {
     }
 
     Document taskOf(String queueId, String taskId) {
-        return tasks.find(and(eq("_id", taskId), eq("queue_id", queueId))).first();
+        Document task = task(taskId);
+        return task != null && queueId.equals(task.getString("queue_id")) ? task : null;
+    }
+
+    /** Notes a child in its parent's {@code children} (before the child is inserted). */
+    void addChild(String parentId, String childId) {
+        tasks.updateOne(eq("_id", parentId), Updates.addToSet("children", childId));
+    }
+
+    void removeChild(String parentId, String childId) {
+        tasks.updateOne(eq("_id", parentId), Updates.pull("children", childId));
+    }
+
+    /** Marks one pendding task ready; the task, or null when it is no longer pendding. */
+    Document makeReady(String id, long now) {
+        return tasks.findOneAndUpdate(and(eq("_id", id), eq("status", PENDDING)),
+                Updates.combine(Updates.set("ready", true), Updates.set("ready_time", now)),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+    }
+
+    /** Sets the number of a committed queue's tasks not terminal yet. */
+    void setOpen(String queueId, long open) {
+        queues.updateOne(eq("_id", queueId), Updates.set("open", open));
+    }
+
+    /** One task of the queue ended; the number still open as counted (a hint: it may be too high). */
+    long closeOne(String queueId) {
+        Document q = queues.findOneAndUpdate(eq("_id", queueId), Updates.inc("open", -1L),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        Object open = q == null ? null : q.get("open");
+        return open instanceof Number n ? n.longValue() : 0L;
+    }
+
+    // ---- per-agent lists (collection queue_agents, _id = ip) ----
+
+    Document agent(String ip) {
+        return agents.find(eq("_id", ip)).first();
+    }
+
+    List<Document> agents() {
+        return agents.find().into(new ArrayList<>());
+    }
+
+    /** Appends ready tasks to their agent's queue (idempotent). */
+    void enqueue(String ip, Collection<String> ids) {
+        if (!ids.isEmpty()) {
+            agents.updateOne(eq("_id", ip), Updates.addEachToSet("ready", new ArrayList<>(ids)),
+                    new UpdateOptions().upsert(true));
+        }
+    }
+
+    /**
+     * Moves a ready id into one of the agent's slots, atomically and only while fewer than
+     * {@code bound} are taken; false when another claim changed the document first.
+     */
+    boolean takeSlot(String ip, String id, int bound) {
+        return agents.updateOne(and(eq("_id", ip), eq("ready", id), exists("running." + (bound - 1), false)),
+                Updates.combine(Updates.pull("ready", id), Updates.addToSet("running", id))).getModifiedCount() == 1;
+    }
+
+    /** Frees the slot a task held (idempotent). */
+    void releaseSlot(String ip, String id) {
+        agents.updateOne(eq("_id", ip), Updates.pull("running", id));
+    }
+
+    /** Drops ids from the agent's ready list (idempotent). */
+    void dropReady(String ip, List<String> ids) {
+        agents.updateOne(eq("_id", ip), Updates.pullAll("ready", ids));
+    }
+
+    /** Marks a claimed task sent; the task, or null when it is no longer pendding. */
+    Document markSent(String id, long now) {
+        return tasks.findOneAndUpdate(and(eq("_id", id), eq("status", PENDDING)),
+                Updates.combine(Updates.set("status", RUNNING), Updates.set("sent_time", now)),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+    }
+
+    /** Every task not terminal (sweep only: a scan on mongo-java-server), a few fields of each. */
+    List<Document> openTasks() {
+        return tasks.find(in("status", PENDDING, RUNNING))
+                .projection(Projections.include("queue_id", "ip", "status", "ready", "create_time"))
+                .sort(Sorts.ascending("create_time")).into(new ArrayList<>());
     }
 
     void insertTask(Document task) {
@@ -95,22 +195,6 @@ public class QueueStore {
     void makeReady(String queueId, Bson filter, long now) {
         tasks.updateMany(and(eq("queue_id", queueId), eq("status", PENDDING), filter),
                 Updates.combine(Updates.set("ready", true), Updates.set("ready_time", now)));
-    }
-
-    List<String> readyIps(Bson filter) {
-        return tasks.distinct("ip", and(eq("status", PENDDING), eq("ready", true), filter), String.class)
-                .into(new ArrayList<>());
-    }
-
-    long countRunning(String ip) {
-        return tasks.countDocuments(and(eq("ip", ip), eq("status", RUNNING)));
-    }
-
-    /** Claims the agent's longest-waiting ready task for sending; null when none waits. */
-    Document claimReady(String ip, long now) {
-        return tasks.findOneAndUpdate(and(eq("ip", ip), eq("status", PENDDING), eq("ready", true)),
-                Updates.combine(Updates.set("status", RUNNING), Updates.set("sent_time", now)),
-                new FindOneAndUpdateOptions().sort(Sorts.ascending("ready_time")).returnDocument(ReturnDocument.AFTER));
     }
 
     /** Records a running task's result; false when the task is not running (a repeat, or timed out already). */
