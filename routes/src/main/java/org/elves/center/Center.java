@@ -111,11 +111,28 @@ public final class Center implements AutoCloseable {
         List<String> folders = new ArrayList<>();
         folders.add("common");
         components.forEach(c -> folders.add(c.id()));
-        return folders.stream()
-                .map(f -> dir.isBlank()
-                        ? "classpath:" + ROUTES_PACKAGE + "/" + f + "/*.camel.yaml"
-                        : "file:" + Path.of(dir, f).toAbsolutePath() + "/*.camel.yaml")
+        if (!dir.isBlank()) {
+            return folders.stream().map(f -> "file:" + Path.of(dir, f).toAbsolutePath() + "/*.camel.yaml")
+                    .collect(Collectors.joining(","));
+        }
+        // exact names from the index: a classpath wildcard makes Camel scan the whole jar per folder
+        return routeFiles().stream()
+                .filter(file -> folders.contains(file.substring(0, file.indexOf('/'))))
+                .map(file -> "classpath:" + ROUTES_PACKAGE + "/" + file)
                 .collect(Collectors.joining(","));
+    }
+
+    /** The route files listed in {@code org/elves/center/routes.index}, as {@code folder/file.camel.yaml}. */
+    static List<String> routeFiles() {
+        try (java.io.InputStream in = Center.class.getResourceAsStream("/" + ROUTES_PACKAGE + "/routes.index")) {
+            if (in == null) {
+                throw new IllegalStateException(ROUTES_PACKAGE + "/routes.index is missing from the class path");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
