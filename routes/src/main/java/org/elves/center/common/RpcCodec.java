@@ -29,6 +29,14 @@ public class RpcCodec {
     /** Exchange property set on the serving side: the direct endpoint of the handler. */
     public static final String HANDLER = "ElvesHandler";
     private static final String REQUEST = "ElvesRequest";
+    /** Exchange properties of a call being sent: its encoded request, routing key and attempts. */
+    public static final String CALL_BYTES = "ElvesCallBytes";
+    public static final String CALL_ROUTING_KEY = "ElvesCallRoutingKey";
+    private static final String CALL_ATTEMPTS = "ElvesCallAttempts";
+    /** A component that just started may be asked before its reply consumer runs (spring-amqp's words). */
+    static final String REPLY_CONTAINER_STARTING = "reply-to container is not running";
+    static final int STARTING_RETRIES = 100;
+    static final long STARTING_RETRY_DELAY_MS = 100;
     private static final String ROUTING_KEY_HEADER = "CamelSpringRabbitmqRoutingOverrideKey";
 
     /*
@@ -51,7 +59,33 @@ public class RpcCodec {
         Long timeout = exchange.getProperty(TIMEOUT_MS, Long.class);
         exchange.setProperty(REPLY_TIMEOUT_MS, bucket(timeout == null ? defaultTimeoutMs : timeout));
         exchange.getMessage().setHeader(ROUTING_KEY_HEADER, call.routingKey());
-        return call.toBytes();
+        byte[] bytes = call.toBytes();
+        exchange.setProperty(CALL_BYTES, bytes);
+        exchange.setProperty(CALL_ROUTING_KEY, call.routingKey());
+        exchange.setProperty(CALL_ATTEMPTS, 0);
+        return bytes;
+    }
+
+    /**
+     * Whether the call is (re)sent: always the first time; again only while the last attempt failed
+     * because this process's reply consumer was still starting (a process that just started takes
+     * queued messages at once), bounded by {@link #STARTING_RETRIES}.
+     */
+    public boolean sendAgain(Exchange exchange) {
+        int attempts = exchange.getProperty(CALL_ATTEMPTS, 0, Integer.class);
+        exchange.setProperty(CALL_ATTEMPTS, attempts + 1);
+        if (attempts == 0) {
+            return true;
+        }
+        Object body = exchange.getMessage().getBody();
+        boolean starting = body instanceof Map<?, ?> reply
+                && String.valueOf(reply.get("error")).contains(REPLY_CONTAINER_STARTING);
+        return starting && attempts <= STARTING_RETRIES;
+    }
+
+    /** No wait before the first attempt; a short one before a retry. */
+    public long retryDelay(Exchange exchange) {
+        return exchange.getProperty(CALL_ATTEMPTS, 0, Integer.class) > 1 ? STARTING_RETRY_DELAY_MS : 0;
     }
 
     public byte[] encodeCast(Exchange exchange) {

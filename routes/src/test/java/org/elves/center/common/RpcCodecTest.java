@@ -70,6 +70,30 @@ class RpcCodecTest {
     }
 
     @Test
+    void onlyAStartingReplyConsumerMakesACallGoAgainAndOnlyABoundedNumberOfTimes() {
+        Exchange call = new DefaultExchange(context);
+        call.setProperty(RpcCodec.TO, "heartbeat");
+        call.setProperty(RpcCodec.FUNC, "getStatByIp");
+        call.getMessage().setBody(new LinkedHashMap<>());
+        codec.encodeCall(call);
+        assertTrue(codec.sendAgain(call), "the first attempt");
+        assertEquals(0, codec.retryDelay(call));
+        call.getMessage().setBody(Replies.failure("[500]Internal ServerError: rpc to heartbeat failed: "
+                + "IllegalStateException: Direct reply-to container is not running"));
+        assertTrue(codec.sendAgain(call));
+        assertEquals(RpcCodec.STARTING_RETRY_DELAY_MS, codec.retryDelay(call));
+        call.getMessage().setBody(Replies.failure("[500.1]Internal Component Timeout: heartbeat did not answer"));
+        assertEquals(false, codec.sendAgain(call), "a timeout is not repeated");
+
+        call.getMessage().setBody(Replies.failure("... reply-to container is not running"));
+        int retries = 0;
+        while (codec.sendAgain(call)) {
+            retries++;
+        }
+        assertTrue(retries < RpcCodec.STARTING_RETRIES, "bounded");
+    }
+
+    @Test
     void replyTimeoutsRoundUpToBuckets() {
         assertEquals(2_000, RpcCodec.bucket(1));
         assertEquals(5_000, RpcCodec.bucket(5_000));
