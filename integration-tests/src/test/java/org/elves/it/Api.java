@@ -43,4 +43,34 @@ final class Api {
     ApiResponse call(String path, Map<String, String> params) {
         return client.call(path, params, Duration.ofSeconds(60));
     }
+
+    /** Polls /api/v2/queue/result as a user would until {@code done} holds; fails with the last result. */
+    com.fasterxml.jackson.databind.JsonNode queueResultWhen(String queue,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> done, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        com.fasterxml.jackson.databind.JsonNode result = null;
+        while (System.nanoTime() < deadline) {
+            ApiResponse r = call("/api/v2/queue/result", Map.of("queue_id", queue));
+            if (r.ok()) {
+                result = r.result();
+                if (done.test(result)) {
+                    return result;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("queue " + queue + " not done within " + limit + ": " + result);
+    }
+
+    /** Whether no task of a queue result is pendding or running. */
+    static boolean allTerminal(com.fasterxml.jackson.databind.JsonNode result) {
+        for (com.fasterxml.jackson.databind.JsonNode task : result) {
+            String status = task.get("status").asText();
+            if (status.equals("pendding") || status.equals("running")) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -178,21 +178,12 @@ class ProcessorDeliveryTest {
 
     /** Polls /queue/result until the task is terminal and, in mode P, its processor outcome is recorded. */
     private static JsonNode awaitProcessorOutcome(String queue, String taskId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        JsonNode result = null;
-        while (System.nanoTime() < deadline) {
-            ApiResponse r = call("result", Map.of("queue_id", queue));
-            assertTrue(r.ok(), r.error());
-            result = r.result();
+        return api.queueResultWhen(queue, result -> {
             JsonNode task = result.get(taskId);
             String status = task.get("status").asText();
             boolean terminal = !status.equals("pendding") && !status.equals("running");
-            if (terminal && (!task.has("processor_flag") || !task.get("processor_flag").asText().isEmpty())) {
-                return result;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("task " + taskId + " has no processor outcome within 30 s: " + result);
+            return terminal && (!task.has("processor_flag") || !task.get("processor_flag").asText().isEmpty());
+        }, Duration.ofSeconds(30));
     }
 
     private static List<JsonNode> readDeliveries() throws Exception {

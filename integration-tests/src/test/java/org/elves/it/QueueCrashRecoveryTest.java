@@ -240,28 +240,7 @@ class QueueCrashRecoveryTest {
 
     /** Polls /queue/result until no task is pendding or running. */
     private static JsonNode awaitTerminal(Api api, String q, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        JsonNode result = null;
-        String open = "";
-        while (System.nanoTime() < deadline) {
-            ApiResponse r = call(api, "result", Map.of("queue_id", q));
-            if (r.ok()) {
-                result = r.result();
-                int pendding = 0;
-                int running = 0;
-                for (JsonNode task : result) {
-                    String status = task.get("status").asText();
-                    pendding += status.equals("pendding") ? 1 : 0;
-                    running += status.equals("running") ? 1 : 0;
-                }
-                if (pendding + running == 0) {
-                    return result;
-                }
-                open = pendding + " pendding, " + running + " running";
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("queue " + q + " not terminal within " + limit + ": " + open);
+        return api.queueResultWhen(q, Api::allTerminal, limit);
     }
 
     private static void writeApp(Path dir, String body) throws Exception {

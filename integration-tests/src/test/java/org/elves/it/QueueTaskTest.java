@@ -224,23 +224,7 @@ class QueueTaskTest {
 
     /** Polls /queue/result as a user would, until no task is pendding or running. */
     private static JsonNode awaitTerminal(String queue) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        JsonNode result = null;
-        while (System.nanoTime() < deadline) {
-            ApiResponse r = call("result", Map.of("queue_id", queue));
-            assertTrue(r.ok(), r.error());
-            result = r.result();
-            boolean open = false;
-            for (JsonNode task : result) {
-                String status = task.get("status").asText();
-                open |= status.equals("pendding") || status.equals("running");
-            }
-            if (!open) {
-                return result;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("queue " + queue + " not done within 30 s: " + result);
+        return api.queueResultWhen(queue, Api::allTerminal, Duration.ofSeconds(30));
     }
 
     private static long start(JsonNode result, String task) {
