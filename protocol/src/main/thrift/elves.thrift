@@ -43,7 +43,12 @@ service AgentService {
   // (their results, flag -1 "app exec cancelled", come through dataTransport as usual); an
   // original agent answers TApplicationException UNKNOWN_METHOD, which a caller treats as
   // "this agent cannot cancel"
-  list<string>     instructionCancel(1: list<string> ids)
+  list<string>     instructionCancel(1: list<string> ids),
+  // ours, optional: replaces the agent's agent-side crons (AANP/AAP) with this list, JSON text
+  // {"version":"...","crons":[{"id","app","func","param","timeout","proxy","mode","rule",
+  // "timezone"}]}; answers the version the agent now holds. The same object comes as "crons" in
+  // heartbeat answers. An original agent answers UNKNOWN_METHOD: it has no center-managed crons.
+  string           cronSync(1: string crons)
 }
 
 service SchedulerService {

@@ -195,5 +195,10 @@ class CenterTest {
         public List<String> instructionCancel(List<String> ids) {
             return List.of();
         }
+
+        @Override
+        public String cronSync(String crons) {
+            return "";
+        }
     }
 }

@@ -36,4 +36,11 @@ public final class AgentHandler implements AgentService.Iface {
     public List<String> instructionCancel(List<String> ids) {
         return executor.cancel(ids);
     }
+
+    @Override
+    public String cronSync(String crons) throws org.apache.thrift.TException {
+        // agent-side crons arrive with issue 5's agent part; until then: an agent without them
+        throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.UNKNOWN_METHOD,
+                "cronSync not supported");
+    }
 }

@@ -177,6 +177,11 @@ class AsyncJobsTest {
                         cancelCalls.add(ids);
                         return ids.isEmpty() ? List.of() : List.of(ids.get(0));
                     }
+
+                    @Override
+                    public String cronSync(String crons) {
+                        return "";
+                    }
                 };
         Map<String, org.apache.thrift.ProcessFunction<AgentService.Iface, ? extends org.apache.thrift.TBase>> functions =
                 new HashMap<>(new AgentService.Processor<>(iface).getProcessMapView());
