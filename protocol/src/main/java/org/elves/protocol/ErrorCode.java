@@ -28,6 +28,10 @@ public enum ErrorCode {
     PARAM_CRON_ID("403.9", "Request Params (cron_id) Illegal"),
     /** extension: a parameter given twice would be signed ambiguously (reference G2). */
     PARAM_REPEATED("403.10", "Request Params Repeated"),
+    /** extension: a cron's time zone is not a known zone id (e.g. "Europe/Berlin", "UTC"). */
+    PARAM_TIMEZONE("403.11", "Request Params (timezone) Illegal"),
+    /** extension: a cron's side is neither center nor agent. */
+    PARAM_CRON_SIDE("403.12", "Request Params (side) Illegal"),
     /** extension: an unknown API path. */
     PATH_NOT_FOUND("404.1", "Request Path Not Found"),
     SEND_JOB_FAIL("410.1", "Send Job To Agent Fail"),
