@@ -1,6 +1,7 @@
 package org.elves.center;
 
 import org.apache.camel.CamelConfiguration;
+import org.elves.center.cron.CronConfiguration;
 import org.elves.center.heartbeat.HeartbeatConfiguration;
 import org.elves.center.openapi.OpenApiConfiguration;
 import org.elves.center.queue.QueueConfiguration;
@@ -15,6 +16,7 @@ public enum Component {
     HEARTBEAT(HeartbeatConfiguration.class),
     SCHEDULER(SchedulerConfiguration.class),
     QUEUE(QueueConfiguration.class),
+    CRON(CronConfiguration.class),
     OPENAPI(OpenApiConfiguration.class);
 
     private final Class<? extends CamelConfiguration> configuration;

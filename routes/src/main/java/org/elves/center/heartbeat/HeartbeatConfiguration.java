@@ -24,9 +24,15 @@ public class HeartbeatConfiguration implements CamelConfiguration {
         return new HeartbeatQueries(registry);
     }
 
+    @BindToRegistry("agentCronTable")
+    public AgentCronTable agentCronTable() {
+        return new AgentCronTable();
+    }
+
     @BindToRegistry("heartbeatAnswers")
-    public HeartbeatAnswers heartbeatAnswers(@BeanInject("elvesConfig") ElvesConfig config) {
-        return new HeartbeatAnswers(config);
+    public HeartbeatAnswers heartbeatAnswers(@BeanInject("elvesConfig") ElvesConfig config,
+                                             @BeanInject("agentCronTable") AgentCronTable crons) {
+        return new HeartbeatAnswers(config, crons);
     }
 
     @PropertyInject("elves.heartbeat.host")

@@ -66,6 +66,23 @@ public class AgentClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Hands the agent its agent-side cron list (AgentService.cronSync, ours): the version it now
+     * holds, or null when it does not know the method (an original agent has no such crons).
+     */
+    public String cronSync(String ip, int port, String crons, int readTimeoutMs) {
+        return call(ip, port, readTimeoutMs, client -> {
+            try {
+                return client.cronSync(crons);
+            } catch (TApplicationException e) {
+                if (e.getType() == TApplicationException.UNKNOWN_METHOD) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+    }
+
     public String aliveCheck(String ip, int port, int readTimeoutMs) {
         return call(ip, port, readTimeoutMs, AgentService.Client::aliveCheck);
     }

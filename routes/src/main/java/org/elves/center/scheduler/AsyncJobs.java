@@ -126,12 +126,7 @@ public class AsyncJobs {
             throw new IllegalArgumentException("cancelJobs needs an ip and task ids, got " + body);
         }
         exchange.setProperty(CANCEL_IDS, ids);
-        // no app: only the agent is looked up (OnlineCheck#agentPort)
-        Instruct target = new Instruct();
-        target.setId("");
-        target.setIp(ip);
-        target.setProxy("");
-        return online.query(target, exchange);
+        return online.queryAgent(ip, exchange);
     }
 
     /** Asks the agent to kill the tasks; every outcome, failures included, is only logged. */

@@ -49,6 +49,15 @@ public class OnlineCheck {
         return query;
     }
 
+    /** As {@link #query}, for a call to the agent itself rather than one of its apps (cancel, cron list). */
+    public Map<String, Object> queryAgent(String ip, Exchange exchange) {
+        Instruct target = new Instruct();
+        target.setId("");
+        target.setIp(ip);
+        target.setProxy("");
+        return query(target, exchange);
+    }
+
     /** Keeps Heartbeat's answer for this task, and for the next ones while it is fresh. */
     public void heartbeatAnswered(Map<String, Object> answer, Exchange exchange) {
         Instruct ins = exchange.getProperty(INSTRUCT, Instruct.class);
