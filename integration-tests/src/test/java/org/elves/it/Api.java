@@ -73,4 +73,23 @@ final class Api {
         }
         return true;
     }
+
+    /** Polls /api/v2/cron/detail as a user would until {@code done} holds; fails with the last detail. */
+    com.fasterxml.jackson.databind.JsonNode cronDetailWhen(String cronId,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> done, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        com.fasterxml.jackson.databind.JsonNode detail = null;
+        while (System.nanoTime() < deadline) {
+            ApiResponse r = call("/api/v2/cron/detail", Map.of("cron_id", cronId));
+            if (r.ok()) {
+                detail = r.result();
+                if (done.test(detail)) {
+                    return detail;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("cron " + cronId + " not as awaited within " + limit + ": " + detail);
+    }
 }

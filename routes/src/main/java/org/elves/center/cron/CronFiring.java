@@ -41,6 +41,7 @@ public class CronFiring {
     private final Map<String, Scheduled> schedule = new HashMap<>();
     private long loadedChanges = -1;
     private long lastTick;
+    private volatile long leadingSince;
 
     public CronFiring(CronStore store, ElvesConfig config, LongSupplier clock) {
         this.store = store;
@@ -70,6 +71,8 @@ public class CronFiring {
         lastTick = now;
         reloadIfChanged(gap);
         if (gap) {
+            leadingSince = now;
+            LOG.info("cron: firing as leader ({} center crons, misfire policy {})", schedule.size(), misfirePolicy());
             applyMisfirePolicy(now);
         }
         List<Map<String, Object>> jobs = new ArrayList<>();
@@ -96,6 +99,11 @@ public class CronFiring {
 
     public FireDelays delays() {
         return delays;
+    }
+
+    /** When this instance last began firing after a gap (ms; 0 = never): its take-over time. */
+    public long leadingSince() {
+        return leadingSince;
     }
 
     /** Crons this instance holds (0 until it ticked as leader). */
@@ -130,8 +138,7 @@ public class CronFiring {
     }
 
     private void applyMisfirePolicy(long now) {
-        boolean skip = "skip".equalsIgnoreCase(config.get("elves.cron.misfire", "fire-once").trim());
-        if (!skip) {
+        if (!"skip".equals(misfirePolicy())) {
             return;
         }
         // only the current second's run stays due: everything older is given up
@@ -142,6 +149,10 @@ public class CronFiring {
                 s.next = s.rule.nextAfter(Instant.ofEpochMilli(horizon));
             }
         }
+    }
+
+    private String misfirePolicy() {
+        return config.get("elves.cron.misfire", "fire-once").trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Moves the stored key to {@code fireMs}; false when that key (or a later one) is someone else's. */
