@@ -36,6 +36,7 @@ public final class ElvesCli implements Callable<Integer> {
                 new org.elves.standalone.StandaloneCommand(),
                 new ExecCommand(env),
                 new org.elves.cli.queue.QueueCommand(env),
+                new org.elves.cli.cron.CronCommand(env),
                 new org.elves.center.CenterCommand(),
                 new org.elves.agent.AgentCommand());
     }

@@ -84,4 +84,38 @@ final class ApiParams {
         }
         return id;
     }
+
+    /** A cron id: exactly 16 characters (reference §3.3, 403.9). */
+    static String cronId(ApiRequest r) {
+        String id = r.get("cron_id");
+        if (id.length() != 16) {
+            throw new ElvesException(ErrorCode.PARAM_CRON_ID, id.isEmpty() ? "cron_id is required"
+                    : "a cron id has 16 characters, got " + id.length() + ": " + id);
+        }
+        return id;
+    }
+
+    /** The Quartz rule, checked with the one parser center and agents share (403.5). */
+    static String cronRule(ApiRequest r) {
+        return org.elves.protocol.CronRule.parse(r.get("rule"), null).rule();
+    }
+
+    /** The rule's time zone as given (trimmed), "" when absent = UTC (403.11 for an unknown zone). */
+    static String timezone(ApiRequest r) {
+        String tz = r.get("timezone").trim();
+        org.elves.protocol.CronRule.zone(tz);
+        return tz;
+    }
+
+    /** Where a cron fires: "center" (default) or "agent" (403.12 otherwise). */
+    static String cronSide(ApiRequest r) {
+        String side = r.get("side").trim().toLowerCase(java.util.Locale.ROOT);
+        if (side.isEmpty()) {
+            return "center";
+        }
+        if (!side.equals("center") && !side.equals("agent")) {
+            throw new ElvesException(ErrorCode.PARAM_CRON_SIDE, "side must be center or agent, got '" + r.get("side") + "'");
+        }
+        return side;
+    }
 }

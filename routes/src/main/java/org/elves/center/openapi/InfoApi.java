@@ -18,6 +18,10 @@ import java.util.Map;
  */
 public class InfoApi {
     private static final String DETAIL_IP = "ElvesDetailIp";
+    /** Set when showcron=true: the ip whose crons the detail answer lists. */
+    private static final String SHOW_CRON = "ElvesShowCron";
+    /** The detail while the Cron component is asked for the agent's crons. */
+    public static final String AGENT_DETAIL = "ElvesAgentDetail";
     private final ElvesConfig config;
 
     public InfoApi(ElvesConfig config) {
@@ -64,24 +68,53 @@ public class InfoApi {
 
     public Map<String, Object> detailQuery(ApiRequest request, Exchange exchange) {
         boolean showCron = ApiParams.flag(request, "showcron");
-        if (showCron && !config.getBoolean("elves.openapi.cron.enabled", false)) {
+        if (showCron && !config.getBoolean("elves.openapi.cron.enabled", true)) {
             throw new ElvesException(ErrorCode.MODULE_CRON_DISABLED);
         }
         String ip = ApiParams.ip(request);
         exchange.setProperty(DETAIL_IP, ip);
+        exchange.setProperty(SHOW_CRON, showCron);
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("ip", ip);
         return heartbeat(exchange, "agentInfo", query);
     }
 
-    /** The reference's detail: the heartbeat answer without its apps field. */
+    /**
+     * The reference's detail: the heartbeat answer without its apps field. With showcron=true
+     * it is kept in {@link #AGENT_DETAIL} for {@link #cronListQuery} and {@link #withCronList}.
+     */
     @SuppressWarnings("unchecked")
-    public Map<String, Object> detail(Map<String, Object> reply) {
+    public Map<String, Object> detail(Map<String, Object> reply, Exchange exchange) {
         if (!Replies.isOk(reply)) {
             return reply;
         }
         Map<String, Object> info = new LinkedHashMap<>((Map<String, Object>) reply.get("result"));
         info.remove("apps");
+        if (Boolean.TRUE.equals(exchange.getProperty(SHOW_CRON, Boolean.class))) {
+            exchange.setProperty(AGENT_DETAIL, info);
+        }
+        return Replies.ok(info);
+    }
+
+    /** showcron: cron.cronList {ip} for the agent of the detail. */
+    public Map<String, Object> cronListQuery(Exchange exchange) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("ip", exchange.getProperty(DETAIL_IP, String.class));
+        exchange.setProperty(RpcCodec.FROM, "openapi");
+        exchange.setProperty(RpcCodec.TO, "cron");
+        exchange.setProperty(RpcCodec.FUNC, "cronList");
+        return query;
+    }
+
+    /** The detail with cronList's result (the cron ids, newest first) as cron_list; a failed list fails the call. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> withCronList(Map<String, Object> reply, Exchange exchange) {
+        if (!Replies.isOk(reply)) {
+            return reply;
+        }
+        Map<String, Object> info = new LinkedHashMap<>(exchange.getProperty(AGENT_DETAIL, Map.class));
+        Object ids = reply.get("result");
+        info.put("cron_list", ids instanceof List<?> ? ids : List.of());
         return Replies.ok(info);
     }
 

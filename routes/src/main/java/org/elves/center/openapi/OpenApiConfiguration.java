@@ -33,6 +33,11 @@ public class OpenApiConfiguration implements CamelConfiguration {
         return new QueueApi(config);
     }
 
+    @BindToRegistry("cronApi")
+    public CronApi cronApi(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new CronApi(config);
+    }
+
     @BindToRegistry("apiResponses")
     public ApiResponses apiResponses(@BeanInject("elvesConfig") ElvesConfig config) {
         return new ApiResponses(config);
