@@ -57,7 +57,7 @@ class AsyncTaskTest {
         exchange = cluster.config().get("elves.mq.exchange");
         prefix = cluster.config().get("elves.mq.queue-prefix", "");
         Path apps = cluster.agentSettings(MACHINES.get(0)).build().appsDir();
-        writeApp(apps.resolve("slowapp"), "sleep 30\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>late</ElvesWResult>'\n");
+        ShellApps.write(apps.resolve("slowapp"), "sleep 30\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>late</ElvesWResult>'\n");
         cluster.center().context().addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -247,12 +247,5 @@ class AsyncTaskTest {
         assertNotNull(null, "no result for task " + id + " within " + RESULT_WAIT
                 + "; arrived: " + new ArrayList<>(results.keySet()));
         return null;
-    }
-
-    private static void writeApp(Path dir, String body) throws Exception {
-        Files.createDirectories(dir);
-        Path worker = dir.resolve("app-worker.sh");
-        Files.writeString(worker, "#!/bin/sh\n" + body);
-        worker.toFile().setExecutable(true);
     }
 }

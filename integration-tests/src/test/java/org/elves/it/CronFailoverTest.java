@@ -40,7 +40,7 @@ class CronFailoverTest {
                 .start()) {
             Path runs = Files.createTempFile("elves-cron-runs", ".txt");
             Path apps = cluster.agentSettings(AGENT).build().appsDir();
-            writeApp(apps.resolve(APP), "date +%s >> '" + runs + "'\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ran</ElvesWResult>'\n");
+            ShellApps.write(apps.resolve(APP), "date +%s >> '" + runs + "'\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ran</ElvesWResult>'\n");
             cluster.startAgents(List.of(AGENT), b -> b);
             cluster.awaitOnline(List.of(AGENT), Duration.ofSeconds(20));
             List<JavaProcess> processes = new ArrayList<>();
@@ -111,12 +111,5 @@ class CronFailoverTest {
         JavaProcess p = JavaProcess.start(name, Map.of(), "org.elves.center.CenterCommand", args);
         processes.add(p);
         return p;
-    }
-
-    private static void writeApp(Path dir, String body) throws Exception {
-        Files.createDirectories(dir);
-        Path worker = dir.resolve("app-worker.sh");
-        Files.writeString(worker, "#!/bin/sh\n" + body);
-        worker.toFile().setExecutable(true);
     }
 }

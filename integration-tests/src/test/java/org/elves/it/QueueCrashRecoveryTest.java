@@ -55,7 +55,7 @@ class QueueCrashRecoveryTest {
             Path runs = Files.createTempDirectory("elves-runs");
             Path apps = cluster.agentSettings(machines.get(0)).build().appsDir();
             // each run appends its param {"t":label} (base64, as the agent passes it)
-            writeApp(apps.resolve(APP), "echo \"$3\" >> '" + runs + "'/\"$ELVES_AGENT_IP\"\n"
+            ShellApps.write(apps.resolve(APP), "echo \"$3\" >> '" + runs + "'/\"$ELVES_AGENT_IP\"\n"
                     + "case \"$(echo \"$3\" | base64 -d)\" in\n"
                     + "  *fail-*) echo '<ElvesWFlag>false</ElvesWFlag><ElvesWResult>failed</ElvesWResult>' ;;\n"
                     + "  *) sleep 0.2; echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ok</ElvesWResult>' ;;\n"
@@ -241,12 +241,5 @@ class QueueCrashRecoveryTest {
     /** Polls /queue/result until no task is pendding or running. */
     private static JsonNode awaitTerminal(Api api, String q, Duration limit) throws InterruptedException {
         return api.queueResultWhen(q, Api::allTerminal, limit);
-    }
-
-    private static void writeApp(Path dir, String body) throws Exception {
-        Files.createDirectories(dir);
-        Path worker = dir.resolve("app-worker.sh");
-        Files.writeString(worker, "#!/bin/sh\n" + body);
-        worker.toFile().setExecutable(true);
     }
 }

@@ -38,7 +38,7 @@ class QueueTaskTest {
         Path apps = cluster.agentSettings(MACHINES.get(0)).build().appsDir();
         // work: its start and end time (ms) as message; fail: flag false; long: 60 s,
         // its pid in long.pid (the worker's dir)
-        writeApp(apps.resolve(APP), """
+        ShellApps.write(apps.resolve(APP), """
                 start=$(date +%s%3N)
                 case "$2" in
                   fail) echo '<ElvesWFlag>false</ElvesWFlag><ElvesWResult>it failed</ElvesWResult>' ;;
@@ -233,12 +233,5 @@ class QueueTaskTest {
 
     private static long end(JsonNode result, String task) {
         return Long.parseLong(result.get(task).get("worker_message").asText().split(" ")[1]);
-    }
-
-    private static void writeApp(Path dir, String body) throws Exception {
-        Files.createDirectories(dir);
-        Path worker = dir.resolve("app-worker.sh");
-        Files.writeString(worker, "#!/bin/sh\n" + body);
-        worker.toFile().setExecutable(true);
     }
 }
