@@ -57,6 +57,8 @@ public class QueueService {
     private final Map<String, Object> agentLocks = new ConcurrentHashMap<>();
     /** Whether this instance's first sweep ran {@link #recover}. */
     private volatile boolean recovered;
+    /** When dependents of ended tasks were last looked for (elves.queue.dependents-repair-seconds). */
+    private long lastDependentsRepair;
 
     public QueueService(QueueStore store, ElvesConfig config, LongSupplier clock) {
         this.store = store;
@@ -368,7 +370,8 @@ public class QueueService {
             int timeout = task.getInteger("timeout", 0);
             // timeout 0 = the worker has no limit; a lost result is still noticed, after a day
             long limitMs = (timeout == 0 ? 86_400L : timeout) * 1000L + marginMs;
-            long sent = task.getLong("sent_time");
+            // a running task always has one; were it missing, the task ends now rather than the sweep failing
+            long sent = task.get("sent_time") instanceof Number n ? n.longValue() : 0L;
             if (now - sent > limitMs) {
                 Map<String, Object> worker = new LinkedHashMap<>();
                 worker.put("id", task.getString("_id"));
@@ -384,7 +387,13 @@ public class QueueService {
         }
         if (!recovered) {
             recovered = true;
+            lastDependentsRepair = now;
             jobs.addAll(recover(now));
+        } else if (now - lastDependentsRepair >= config.getLong("elves.queue.dependents-repair-seconds", 30) * 1000L) {
+            // a live handler that failed between recording a result and releasing its dependents
+            // (its message is acknowledged all the same) would leave them waiting until a restart
+            lastDependentsRepair = now;
+            releaseBlocked(now);
         }
         jobs.addAll(resend(now, false));
         jobs.addAll(repair(now));
@@ -500,6 +509,12 @@ public class QueueService {
      * step is a conditional update, so running it beside live handlers (or other instances) is safe.
      */
     private List<Map<String, Object>> recover(long now) {
+        releaseBlocked(now);
+        return resend(now, true);
+    }
+
+    /** Dependents of ended tasks still waiting: released (parent succeeded) or skipped. */
+    private void releaseBlocked(long now) {
         for (String queueId : store.runningQueues()) {
             store.makeReady(queueId, eq("depend_task_id", ""), now);
             for (Document child : store.blocked(queueId)) {
@@ -522,7 +537,6 @@ public class QueueService {
                 store.moveQueue(queueId, List.of(RUNNING), FINISHED, "finish_time", now);
             }
         }
-        return resend(now, true);
     }
 
     /** Every descendant still pendding ends skipped; it never runs (G16). */

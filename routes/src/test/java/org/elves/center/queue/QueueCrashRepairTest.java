@@ -124,6 +124,25 @@ class QueueCrashRepairTest {
     }
 
     @Test
+    void aLiveInstanceReleasesDependentsAFailedHandlerLeftWaitingWithinTheRepairPeriod() {
+        String queue = q.create();
+        String a = q.add(queue, IP, "");
+        String b = q.add(queue, IP, a);
+        assertEquals(List.of(a), commit(queue));
+        // a's result recorded and counted, its slot freed; the handler failed before releasing b
+        recordDirectly(a, "true", "1");
+        q.agentsCollection.updateOne(eq("_id", IP), pull("running", a));
+        q.queuesCollection.updateOne(eq("_id", queue), inc("open", -1L));
+        q.now.addAndGet(1_000);
+        assertEquals(List.of(), sweep(), "not yet: dependents are looked for every 30 s");
+        q.now.addAndGet(30_000);
+        assertEquals(List.of(b), sweep(), "the periodic repair released b; the same sweep sent it");
+        assertEquals(List.of(), deliver(ok(b)));
+        assertEquals("finished", q.queueStatus(queue));
+        assertSentOnce(List.of(a, b));
+    }
+
+    @Test
     void dependentsLeftBlockedBehindAnEndedParentAreReleasedOrSkippedAfterARestart() {
         String queue = q.create();
         String a = q.add(queue, IP, "");
