@@ -75,15 +75,30 @@ public class CronFiring {
             LOG.info("cron: firing as leader ({} center crons, misfire policy {})", schedule.size(), misfirePolicy());
             applyMisfirePolicy(now);
         }
-        List<Map<String, Object>> jobs = new ArrayList<>();
         Instant nowInstant = Instant.ofEpochMilli(now);
+        Map<String, Scheduled> dueCrons = new LinkedHashMap<>();
+        List<CronStore.Claim> claims = new ArrayList<>();
         for (Scheduled s : schedule.values()) {
             if (s.next == null || s.next.isAfter(nowInstant)) {
                 continue;
             }
             Instant due = s.rule.latestBetween(Instant.ofEpochMilli(s.lastFire), nowInstant);
-            if (due != null && claim(s, due.toEpochMilli())) {
-                jobs.add(job(s.cron, due));
+            if (due != null) {
+                String id = s.cron.getString("_id");
+                dueCrons.put(id, s);
+                claims.add(new CronStore.Claim(id, s.lastFire, due.toEpochMilli()));
+            } else {
+                s.next = s.rule.nextAfter(Instant.ofEpochMilli(Math.max(s.lastFire, now)));
+            }
+        }
+        List<Map<String, Object>> jobs = new ArrayList<>(claims.size());
+        java.util.Set<String> won = store.claimAll(claims, claimer);
+        for (CronStore.Claim c : claims) {
+            Scheduled s = dueCrons.get(c.id());
+            // one that lost the bulk claim: its stored key moved (a start, another leader); look again
+            if (won.contains(c.id()) || claim(s, c.fireMs())) {
+                s.lastFire = c.fireMs();
+                jobs.add(job(s.cron, Instant.ofEpochMilli(c.fireMs())));
             }
             s.next = s.rule.nextAfter(Instant.ofEpochMilli(Math.max(s.lastFire, now)));
         }
@@ -158,22 +173,20 @@ public class CronFiring {
     /** Moves the stored key to {@code fireMs}; false when that key (or a later one) is someone else's. */
     private boolean claim(Scheduled s, long fireMs) {
         String id = s.cron.getString("_id");
-        long expected = s.lastFire;
         for (int attempt = 0; attempt < 3; attempt++) {
-            if (store.claim(id, expected, fireMs, claimer)) {
-                s.lastFire = fireMs;
-                return true;
-            }
             Document current = store.find(id);
             if (current == null || current.getInteger("cron_flag", 0) != 1) {
                 s.lastFire = fireMs;
                 return false;
             }
-            expected = current.get("last_fire", 0L);
+            long expected = current.get("last_fire", 0L);
             if (expected >= fireMs) {
                 LOG.info("run {} was fired by another Cron instance; not fired again", CronRunId.of(id, Instant.ofEpochMilli(fireMs)));
                 s.lastFire = expected;
                 return false;
+            }
+            if (store.claim(id, expected, fireMs, claimer)) {
+                return true;
             }
         }
         return false;
