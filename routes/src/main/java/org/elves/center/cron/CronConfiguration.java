@@ -7,11 +7,15 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.elves.config.ElvesConfig;
 import org.elves.config.LocalInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Cron: center crons fired by the ZooKeeper-elected instance (route cron-tick, a master: Quartz
@@ -46,8 +50,17 @@ public class CronConfiguration implements CamelConfiguration {
             LOG.warn("cron indexes not created: {}", e.getMessage());
         }
         ElvesConfig config = context.getRegistry().lookupByNameAndType("elvesConfig", ElvesConfig.class);
-        // unique per Camel context: two Cron instances in one JVM (tests) are two members
-        context.addService(leaderElection(config, LocalInstance.idByPid() + "-" + Integer.toHexString(System.identityHashCode(context))));
+        // unique per Camel context: two Cron instances in one JVM (tests, benchmark) are two members
+        String member = LocalInstance.idByPid() + "-" + Integer.toHexString(System.identityHashCode(context));
+        context.addService(leaderElection(config, member));
+        // Quartz keeps schedulers in a JVM-wide repository by name: two Cron instances in one JVM
+        // must not share (and shut down) one; RAM job store, no update check
+        Map<String, Object> quartz = new HashMap<>();
+        quartz.put("org.quartz.scheduler.instanceName", "elves-cron-" + member);
+        quartz.put("org.quartz.threadPool.threadCount", "2");
+        quartz.put("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        quartz.put("org.quartz.scheduler.skipUpdateCheck", "true");
+        context.getComponent("quartz", QuartzComponent.class).setProperties(quartz);
     }
 
     /** ZooKeeper's election when the center has ZooKeeper; else this instance leads alone. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -20,18 +21,25 @@ import java.util.function.LongSupplier;
 /**
  * The leader's side of center crons: called by the Quartz tick of route cron-tick (a master:
  * endpoint, so only the ZooKeeper-elected Cron instance ticks), it answers the asyncJob casts of
- * every run due now. Each run is first claimed in the store under its key (cron id, scheduled fire
- * time); a key claimed by anyone before is not fired again.
+ * every run due now, each keyed (cron id, scheduled time).
+ * <p>
+ * Exactly once: each tick first claims its second in the store ({@link CronStore#claimTick}); the
+ * runs due up to that moment belong to the one instance that claimed it, so two instances that
+ * both believe they lead (a moment at a take-over) never fire one key twice, and a thousand runs
+ * due at the same second cost one insert instead of a thousand conditional updates. What the
+ * last claimed second was is the watermark a new leader starts from.
  * <p>
  * Misfires: a tick after a gap (this instance just took over, or the process stalled) finds runs
- * whose time passed. Policy {@code elves.cron.misfire}: {@code fire-once} (default) fires one run
- * per cron, for its latest missed time; {@code skip} fires none of them. Within one tick a cron
- * fires at most once.
+ * whose time passed with no second claimed. Policy {@code elves.cron.misfire}: {@code fire-once}
+ * (default) fires one run per cron, for its latest missed time; {@code skip} fires none of them.
+ * Within one tick a cron fires at most once. A cron never fires for a time before it was created
+ * or last started ({@code last_fire}).
  */
 public class CronFiring {
     private static final Logger LOG = LoggerFactory.getLogger(CronFiring.class);
     /** A tick later than this after the previous one starts a new leadership (or a stall). */
     private static final long GAP_MILLIS = 2_500;
+    private static final long TICKS_KEPT_SECONDS = 3_600;
 
     private final CronStore store;
     private final ElvesConfig config;
@@ -41,6 +49,8 @@ public class CronFiring {
     private final Map<String, Scheduled> schedule = new HashMap<>();
     private long loadedChanges = -1;
     private long lastTick;
+    /** Every run due at or before this time (ms) was fired by some instance. */
+    private long watermark;
     private volatile long leadingSince;
 
     public CronFiring(CronStore store, ElvesConfig config, LongSupplier clock) {
@@ -49,58 +59,53 @@ public class CronFiring {
         this.clock = clock;
     }
 
-    /** One cron as the leader holds it: its definition, parsed rule and the last key it knows fired. */
+    /** One cron as the leader holds it: its definition, parsed rule and next fire time. */
     private static final class Scheduled {
         final Document cron;
         final CronRule rule;
-        long lastFire;
+        /** Created or last started: no run before. */
+        final long notBefore;
         Instant next;
 
-        Scheduled(Document cron, CronRule rule) {
+        Scheduled(Document cron, CronRule rule, long watermark) {
             this.cron = cron;
             this.rule = rule;
-            this.lastFire = cron.get("last_fire", 0L);
-            this.next = rule.nextAfter(Instant.ofEpochMilli(lastFire));
+            this.notBefore = cron.get("last_fire", 0L);
+            this.next = rule.nextAfter(Instant.ofEpochMilli(Math.max(watermark, notBefore)));
         }
     }
 
-    /** The asyncJob bodies of the runs due now, each claimed; an empty list most ticks. */
+    /** The asyncJob bodies of the runs due now; an empty list most ticks. */
     public synchronized List<Map<String, Object>> tick() {
         long now = clock.getAsLong();
         boolean gap = lastTick == 0 || now - lastTick > GAP_MILLIS;
         lastTick = now;
-        reloadIfChanged(gap);
         if (gap) {
-            leadingSince = now;
-            LOG.info("cron: firing as leader ({} center crons, misfire policy {})", schedule.size(), misfirePolicy());
-            applyMisfirePolicy(now);
+            takeOver(now);
+        } else {
+            reloadIfChanged(false);
         }
+        long second = Math.floorDiv(now, 1000L);
+        if (!store.claimTick(second, claimer)) {
+            LOG.info("cron: second {} was ticked by another Cron instance; nothing fired here", second);
+            watermark = now;
+            return List.of();
+        }
+        List<Map<String, Object>> jobs = new ArrayList<>();
         Instant nowInstant = Instant.ofEpochMilli(now);
-        Map<String, Scheduled> dueCrons = new LinkedHashMap<>();
-        List<CronStore.Claim> claims = new ArrayList<>();
         for (Scheduled s : schedule.values()) {
             if (s.next == null || s.next.isAfter(nowInstant)) {
                 continue;
             }
-            Instant due = s.rule.latestBetween(Instant.ofEpochMilli(s.lastFire), nowInstant);
+            Instant due = s.rule.latestBetween(Instant.ofEpochMilli(Math.max(watermark, s.notBefore)), nowInstant);
             if (due != null) {
-                String id = s.cron.getString("_id");
-                dueCrons.put(id, s);
-                claims.add(new CronStore.Claim(id, s.lastFire, due.toEpochMilli()));
-            } else {
-                s.next = s.rule.nextAfter(Instant.ofEpochMilli(Math.max(s.lastFire, now)));
+                jobs.add(job(s.cron, due));
             }
+            s.next = s.rule.nextAfter(nowInstant);
         }
-        List<Map<String, Object>> jobs = new ArrayList<>(claims.size());
-        java.util.Set<String> won = store.claimAll(claims, claimer);
-        for (CronStore.Claim c : claims) {
-            Scheduled s = dueCrons.get(c.id());
-            // one that lost the bulk claim: its stored key moved (a start, another leader); look again
-            if (won.contains(c.id()) || claim(s, c.fireMs())) {
-                s.lastFire = c.fireMs();
-                jobs.add(job(s.cron, Instant.ofEpochMilli(c.fireMs())));
-            }
-            s.next = s.rule.nextAfter(Instant.ofEpochMilli(Math.max(s.lastFire, now)));
+        watermark = now;
+        if (second % 60 == 0) {
+            store.pruneTicks(second - TICKS_KEPT_SECONDS);
         }
         return jobs;
     }
@@ -126,6 +131,20 @@ public class CronFiring {
         return schedule.size();
     }
 
+    /** A first tick after a gap: the watermark is the last second anyone claimed, then the policy. */
+    private void takeOver(long now) {
+        leadingSince = now;
+        long lastClaimed = store.lastTick();
+        watermark = Math.max(watermark, lastClaimed * 1000L);
+        if ("skip".equals(misfirePolicy())) {
+            // only the current second's runs stay due: everything older is given up
+            watermark = Math.max(watermark, now - 1_000);
+        }
+        reloadIfChanged(true);
+        LOG.info("cron: firing as leader ({} center crons, last second ticked {}, misfire policy {})",
+                schedule.size(), lastClaimed == 0 ? "none" : Instant.ofEpochSecond(lastClaimed), misfirePolicy());
+    }
+
     private void reloadIfChanged(boolean force) {
         long changes = store.changes(CronStore.CENTER);
         if (!force && changes == loadedChanges) {
@@ -135,13 +154,13 @@ public class CronFiring {
         for (Document cron : store.started(CronStore.CENTER)) {
             String id = cron.getString("_id");
             Scheduled known = schedule.get(id);
-            long storedFire = cron.get("last_fire", 0L);
-            if (known != null && known.cron.get("rev", 0L).equals(cron.get("rev", 0L)) && known.lastFire >= storedFire) {
+            if (!force && known != null && known.notBefore == cron.get("last_fire", 0L)
+                    && known.cron.getString("rule").equals(cron.getString("rule"))) {
                 fresh.put(id, known);
                 continue;
             }
             try {
-                fresh.put(id, new Scheduled(cron, CronRule.parse(cron.getString("rule"), cron.getString("timezone"))));
+                fresh.put(id, new Scheduled(cron, CronRule.parse(cron.getString("rule"), cron.getString("timezone")), watermark));
             } catch (ElvesException e) {
                 LOG.error("cron {} not scheduled: {}", id, e.getMessage());
             }
@@ -152,44 +171,8 @@ public class CronFiring {
         LOG.debug("{} center crons scheduled", schedule.size());
     }
 
-    private void applyMisfirePolicy(long now) {
-        if (!"skip".equals(misfirePolicy())) {
-            return;
-        }
-        // only the current second's run stays due: everything older is given up
-        long horizon = now - 1_000;
-        for (Scheduled s : schedule.values()) {
-            if (s.lastFire < horizon) {
-                s.lastFire = horizon;
-                s.next = s.rule.nextAfter(Instant.ofEpochMilli(horizon));
-            }
-        }
-    }
-
     private String misfirePolicy() {
-        return config.get("elves.cron.misfire", "fire-once").trim().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** Moves the stored key to {@code fireMs}; false when that key (or a later one) is someone else's. */
-    private boolean claim(Scheduled s, long fireMs) {
-        String id = s.cron.getString("_id");
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Document current = store.find(id);
-            if (current == null || current.getInteger("cron_flag", 0) != 1) {
-                s.lastFire = fireMs;
-                return false;
-            }
-            long expected = current.get("last_fire", 0L);
-            if (expected >= fireMs) {
-                LOG.info("run {} was fired by another Cron instance; not fired again", CronRunId.of(id, Instant.ofEpochMilli(fireMs)));
-                s.lastFire = expected;
-                return false;
-            }
-            if (store.claim(id, expected, fireMs, claimer)) {
-                return true;
-            }
-        }
-        return false;
+        return config.get("elves.cron.misfire", "fire-once").trim().toLowerCase(Locale.ROOT);
     }
 
     private static Map<String, Object> job(Document cron, Instant due) {

@@ -243,9 +243,6 @@ public class CronService {
                 changes.add(set("last_exec_time", run.getLong("end_time")));
                 changes.add(set("last_exec_result", lastResult(run)));
             }
-            if (CronStore.AGENT.equals(cron.getString("side")) && fireMs > cron.get("agent_last_fire", 0L)) {
-                changes.add(set("agent_last_fire", fireMs));
-            }
             if (store.update(key.cronId(), rev(cron), combine(changes))) {
                 return;
             }
@@ -332,12 +329,9 @@ public class CronService {
         return s;
     }
 
-    /** Center: the last claimed key; agent side: the latest fire time its agent reported. */
+    /** The scheduled time of the latest run whose result came (fired runs without one yet are not shown). */
     private static long lastFire(Document cron) {
-        if (CronStore.AGENT.equals(cron.getString("side"))) {
-            return cron.get("agent_last_fire", 0L);
-        }
-        return cron.get("fired_by") == null ? 0L : cron.get("last_fire", 0L);
+        return cron.get("last_exec_fire", 0L);
     }
 
     private String nextFire(Document cron) {

@@ -1,5 +1,7 @@
 package org.elves.center.cron;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -19,14 +21,14 @@ import static com.mongodb.client.model.Filters.eq;
 
 /**
  * Crons in MongoDB: collection {@code crons}, one document per cron with its definition, its
- * state ({@code cron_flag} 1 running / 0 paused), the key of its last claimed run
- * ({@code last_fire}, ms), its last result and a bounded history of runs; collection
+ * state ({@code cron_flag} 1 running / 0 paused), the time it was created or last started
+ * ({@code last_fire}: no run before it), its last result and a bounded history of runs;
  * {@code cron_meta} counts changes per side so the firing leader and the Heartbeat reload only
- * when something changed.
+ * when something changed; {@code cron_ticks} holds the seconds claimed by the firing leader
+ * ({@code _id} = epoch second), the exactly-once guard of center runs.
  * <p>
- * Every write is conditioned on an exact value ({@code last_fire} for a claim, {@code rev} for a
- * result), which a unique index on ({@code _id}, field) answers without a collection scan on the
- * embedded mongo-java-server too. A claim that loses (another leader, for a moment) fires nothing.
+ * A result is written conditioned on the revision read ({@code rev}), which a unique index on
+ * ({@code _id}, {@code rev}) answers without a collection scan on the embedded mongo-java-server too.
  */
 public class CronStore {
     public static final String CENTER = "center";
@@ -34,14 +36,15 @@ public class CronStore {
 
     private final MongoCollection<Document> crons;
     private final MongoCollection<Document> meta;
+    private final MongoCollection<Document> ticks;
 
     public CronStore(MongoClient client, String database) {
         this.crons = client.getDatabase(database).getCollection("crons");
         this.meta = client.getDatabase(database).getCollection("cron_meta");
+        this.ticks = client.getDatabase(database).getCollection("cron_ticks");
     }
 
     public void ensureIndexes() {
-        crons.createIndex(Indexes.ascending("_id", "last_fire"), new IndexOptions().unique(true).name("_id_last_fire"));
         crons.createIndex(Indexes.ascending("_id", "rev"), new IndexOptions().unique(true).name("_id_rev"));
         crons.createIndex(Indexes.ascending("ip"));
     }
@@ -97,49 +100,30 @@ public class CronStore {
     }
 
     /**
-     * Claims the run of key (id, fireMs): last_fire moves from {@code expected} to {@code fireMs}.
-     * False when the document no longer holds {@code expected} (someone else moved it).
+     * Claims one second of firing for {@code claimer}: true for the one instance whose insert of
+     * that second came first. The runs due up to a claimed tick are that instance's to fire.
      */
-    boolean claim(String id, long expected, long fireMs, String claimer) {
-        return crons.updateOne(and(eq("_id", id), eq("last_fire", expected)),
-                Updates.combine(Updates.set("last_fire", fireMs), Updates.set("fired_by", token(claimer, fireMs)))).getModifiedCount() == 1;
-    }
-
-    /** One claim of {@link #claimAll}: move {@code id}'s last_fire from {@code expected} to {@code fireMs}. */
-    record Claim(String id, long expected, long fireMs) {
-    }
-
-    /**
-     * Claims many runs in one round trip (a tick of 1,000 crons due at the same second). The ids
-     * of the claims applied: all of them in one answer when the bulk modified as many documents,
-     * else read back by the claimer's token (another instance won the others, or they changed).
-     */
-    java.util.Set<String> claimAll(List<Claim> claims, String claimer) {
-        java.util.Set<String> won = new java.util.HashSet<>();
-        if (claims.isEmpty()) {
-            return won;
-        }
-        List<com.mongodb.client.model.UpdateOneModel<Document>> updates = new ArrayList<>(claims.size());
-        for (Claim c : claims) {
-            updates.add(new com.mongodb.client.model.UpdateOneModel<>(and(eq("_id", c.id()), eq("last_fire", c.expected())),
-                    Updates.combine(Updates.set("last_fire", c.fireMs()), Updates.set("fired_by", token(claimer, c.fireMs())))));
-        }
-        int modified = crons.bulkWrite(updates, new com.mongodb.client.model.BulkWriteOptions().ordered(false)).getModifiedCount();
-        for (Claim c : claims) {
-            if (modified == claims.size()) {
-                won.add(c.id());
-            } else {
-                Document now = find(c.id());
-                if (now != null && token(claimer, c.fireMs()).equals(now.getString("fired_by"))) {
-                    won.add(c.id());
-                }
+    boolean claimTick(long second, String claimer) {
+        try {
+            ticks.insertOne(new Document("_id", second).append("by", claimer));
+            return true;
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                return false;
             }
+            throw e;
         }
-        return won;
     }
 
-    private static String token(String claimer, long fireMs) {
-        return claimer + "#" + fireMs;
+    /** The latest second any instance claimed (epoch seconds), 0 when none. */
+    long lastTick() {
+        Document last = ticks.find().sort(Sorts.descending("_id")).limit(1).first();
+        return last == null ? 0L : ((Number) last.get("_id")).longValue();
+    }
+
+    /** Claims are kept for an hour: enough for any take-over to find the last one. */
+    void pruneTicks(long beforeSecond) {
+        ticks.deleteMany(com.mongodb.client.model.Filters.lt("_id", beforeSecond));
     }
 
     /** Replaces fields of a cron read at revision {@code rev}; false when it changed meanwhile. */
