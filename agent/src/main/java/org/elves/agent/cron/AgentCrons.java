@@ -193,6 +193,11 @@ public final class AgentCrons implements AutoCloseable {
      */
     public boolean syncFromHeartbeat(Object crons) {
         Object root = crons;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+        }
         try {
             if (crons instanceof String) {
                 root = LightJson.parse((String) crons);
