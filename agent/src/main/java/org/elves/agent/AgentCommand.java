@@ -4,6 +4,7 @@ import org.elves.agent.config.AgentSettings;
 import org.elves.agent.config.ConfigFile;
 import org.elves.agent.config.Endpoint;
 import org.elves.agent.config.IpRanges;
+import org.elves.agent.cron.MisfirePolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,6 +63,23 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--interval", paramLabel = "<seconds>", description = "heartbeat interval (default 10)")
     Integer interval;
 
+    @Option(names = "--state-dir", paramLabel = "<dir>",
+            description = "kept across restarts: agent-side crons and their undelivered results (default ./var;"
+                    + " with --emulate each agent uses <dir>/<ip>)")
+    Path stateDir;
+
+    @Option(names = "--no-agent-cron", description = "run no agent-side crons (cronSync answers UNKNOWN_METHOD)")
+    boolean noAgentCron;
+
+    @Option(names = "--cron-misfire", paramLabel = "fire-once|skip",
+            description = "agent-side cron times missed while the agent was down: one run for the latest (fire-once,"
+                    + " default) or none (skip)")
+    String cronMisfire;
+
+    @Option(names = "--cron-outbox-max", paramLabel = "<n>",
+            description = "agent-side cron results kept while the scheduler is unreachable (default 10000)")
+    Integer cronOutboxMax;
+
     @Option(names = "--emulate", paramLabel = "<ips>",
             description = "run one emulated agent per address, e.g. 127.0.0.2-127.0.0.101 or a comma list")
     String emulate;
@@ -102,6 +120,18 @@ public final class AgentCommand implements Callable<Integer> {
         }
         if (interval != null) {
             b.heartbeatIntervalSeconds(interval);
+        }
+        if (stateDir != null) {
+            b.stateDir(stateDir);
+        }
+        if (noAgentCron) {
+            b.agentCronEnabled(false);
+        }
+        if (cronMisfire != null) {
+            b.cronMisfire(MisfirePolicy.parse(cronMisfire));
+        }
+        if (cronOutboxMax != null) {
+            b.cronOutboxMax(cronOutboxMax);
         }
         return b.build();
     }

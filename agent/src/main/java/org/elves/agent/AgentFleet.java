@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Many emulated agents in one JVM, one per address (127.0.0.2, 127.0.0.3, ...): each binds its own
- * address, has its own identity, heartbeat and task memory, and shares the runner threads and
- * the apps dir. For benchmarks and fan-out tests.
+ * address, has its own identity, heartbeat, task memory and state dir ({@code <statedir>/<ip>}),
+ * and shares the runner and timer threads and the apps dir. For benchmarks and fan-out tests.
  */
 public final class AgentFleet implements AutoCloseable {
     private final List<ElvesAgent> agents;
@@ -25,7 +25,8 @@ public final class AgentFleet implements AutoCloseable {
 
     /**
      * Starts one agent per address, each with the template's settings except ip, asset, bind and
-     * ipList (all set to its address); returns once every port accepts connections.
+     * ipList (all set to its address) and stateDir ({@code <template's stateDir>/<address>});
+     * returns once every port accepts connections.
      *
      * @throws IOException when an address cannot be bound; agents already started are closed
      */
@@ -35,7 +36,8 @@ public final class AgentFleet implements AutoCloseable {
         List<ElvesAgent> started = new ArrayList<>(ips.size());
         try {
             for (String ip : ips) {
-                AgentSettings s = template.toBuilder().ip(ip).asset(ip).bind(ip).ipList(List.of(ip)).build();
+                AgentSettings s = template.toBuilder().ip(ip).asset(ip).bind(ip).ipList(List.of(ip))
+                        .stateDir(template.stateDir().resolve(ip)).build();
                 started.add(ElvesAgent.start(s, runtime));
             }
         } catch (IOException | RuntimeException e) {

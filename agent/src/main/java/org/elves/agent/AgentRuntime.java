@@ -25,6 +25,7 @@ final class AgentRuntime implements AutoCloseable {
     private final ThreadPoolExecutor async;
     private final ScheduledThreadPoolExecutor timer;
     private final ScheduledThreadPoolExecutor retryTimer;
+    private final ScheduledThreadPoolExecutor cronTimer;
     private final ClientPool clients = new ClientPool();
 
     AgentRuntime(int asyncWorkers, int asyncQueue) {
@@ -36,6 +37,8 @@ final class AgentRuntime implements AutoCloseable {
         async.allowCoreThreadTimeOut(true);
         timer = scheduled("elves-agent-heartbeat", 2);
         retryTimer = scheduled("elves-agent-retry", 1);
+        // its own thread: heartbeats block on the network, cron fires must be on time
+        cronTimer = scheduled("elves-agent-cron", 1);
     }
 
     private static ScheduledThreadPoolExecutor scheduled(String name, int threads) {
@@ -62,6 +65,11 @@ final class AgentRuntime implements AutoCloseable {
         return retryTimer;
     }
 
+    /** Fires the agent-side crons of every agent here; its tasks never block. */
+    ScheduledExecutorService cronTimer() {
+        return cronTimer;
+    }
+
     ClientPool clients() {
         return clients;
     }
@@ -74,6 +82,7 @@ final class AgentRuntime implements AutoCloseable {
         }
         timer.shutdownNow();
         retryTimer.shutdownNow();
+        cronTimer.shutdownNow();
         io.shutdownNow();
         clients.close();
     }

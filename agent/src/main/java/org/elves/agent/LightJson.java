@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,51 @@ public final class LightJson {
                 return null;
             default:
                 throw new IOException("unexpected JSON token " + t + " at " + p.currentLocation());
+        }
+    }
+
+    /**
+     * Plain Java values as JSON text: Map (keys written with toString), Collection, String, Number,
+     * Boolean or null, nested as deep as needed.
+     *
+     * @throws IllegalArgumentException for a value of another type
+     */
+    public static String writeValue(Object value) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writeValue(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void writeValue(JsonGenerator g, Object value) throws IOException {
+        if (value == null) {
+            g.writeNull();
+        } else if (value instanceof String) {
+            g.writeString((String) value);
+        } else if (value instanceof Boolean) {
+            g.writeBoolean((Boolean) value);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            g.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Number) {
+            g.writeNumber(value.toString());
+        } else if (value instanceof Map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (value instanceof Collection) {
+            g.writeStartArray();
+            for (Object item : (Collection<?>) value) {
+                writeValue(g, item);
+            }
+            g.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
         }
     }
 

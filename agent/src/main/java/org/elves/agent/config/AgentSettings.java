@@ -1,5 +1,7 @@
 package org.elves.agent.config;
 
+import org.elves.agent.cron.MisfirePolicy;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +51,17 @@ import java.util.Objects;
  *                                the ids are kept
  * @param ipList                  addresses reported in heartbeats ({@code iplist}); empty = the
  *                                machine's own addresses
+ * @param stateDir                where the agent keeps what must survive a restart: its agent-side
+ *                                crons and their undelivered results ({@code statedir}, default
+ *                                ./var; an emulated fleet uses {@code <statedir>/<ip>} per agent)
+ * @param agentCronEnabled        run the agent-side crons the center pushes ({@code agentcron.enabled},
+ *                                default true; false answers cronSync UNKNOWN_METHOD like an
+ *                                original agent and ignores the crons of heartbeat answers)
+ * @param cronMisfire             what a restarted agent does about cron times it missed while down
+ *                                ({@code cron.misfire}: fire-once (default) or skip)
+ * @param cronOutboxMax           agent-side cron results kept while the scheduler is unreachable
+ *                                ({@code cron.outboxmax}, default 10000); beyond it the oldest is
+ *                                dropped with an ERROR log
  */
 public record AgentSettings(
         String ip,
@@ -75,7 +88,11 @@ public record AgentSettings(
         int dedupeSize,
         int dedupeTtlSeconds,
         int dedupeResultChars,
-        List<String> ipList) {
+        List<String> ipList,
+        Path stateDir,
+        boolean agentCronEnabled,
+        MisfirePolicy cronMisfire,
+        int cronOutboxMax) {
 
     public static final int DEFAULT_PORT = 11101;
     public static final int DEFAULT_HEARTBEAT_PORT = 11102;
@@ -105,6 +122,9 @@ public record AgentSettings(
         require(dedupeSize >= 1, "dedupe.size must be at least 1");
         require(dedupeTtlSeconds >= 1, "dedupe.ttl must be at least 1 s");
         require(dedupeResultChars >= 0, "dedupe.resultchars must not be negative");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(cronMisfire, "cronMisfire");
+        require(cronOutboxMax >= 1, "cron.outboxmax must be at least 1");
         authips = List.copyOf(authips);
         apps = Map.copyOf(apps == null ? Map.of() : apps);
         schedulers = List.copyOf(schedulers);
@@ -146,6 +166,10 @@ public record AgentSettings(
         b.dedupeTtlSeconds = dedupeTtlSeconds;
         b.dedupeResultChars = dedupeResultChars;
         b.ipList = ipList;
+        b.stateDir = stateDir;
+        b.agentCronEnabled = agentCronEnabled;
+        b.cronMisfire = cronMisfire;
+        b.cronOutboxMax = cronOutboxMax;
         return b;
     }
 
@@ -191,6 +215,10 @@ public record AgentSettings(
         private int dedupeTtlSeconds = 3600;
         private int dedupeResultChars = 4 << 20;
         private List<String> ipList = List.of();
+        private Path stateDir = Path.of("var");
+        private boolean agentCronEnabled = true;
+        private MisfirePolicy cronMisfire = MisfirePolicy.FIRE_ONCE;
+        private int cronOutboxMax = 10_000;
 
         private Builder() {
         }
@@ -320,6 +348,26 @@ public record AgentSettings(
             return this;
         }
 
+        public Builder stateDir(Path value) {
+            stateDir = value;
+            return this;
+        }
+
+        public Builder agentCronEnabled(boolean value) {
+            agentCronEnabled = value;
+            return this;
+        }
+
+        public Builder cronMisfire(MisfirePolicy value) {
+            cronMisfire = value;
+            return this;
+        }
+
+        public Builder cronOutboxMax(int value) {
+            cronOutboxMax = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid value */
         public AgentSettings build() {
             String effectiveIp = blank(ip) ? (isWildcard(bind) ? LOOPBACK : bind) : ip;
@@ -330,7 +378,8 @@ public record AgentSettings(
                     maxConnections, idleTimeoutSeconds, appsDir, python, outputMaxBytes, apps,
                     heartbeatEnabled, heartbeat, heartbeatIntervalSeconds, heartbeatTimeoutSeconds,
                     schedulers, schedulerTimeoutSeconds, schedulerRetries, asyncWorkers, asyncQueue,
-                    dedupeSize, dedupeTtlSeconds, dedupeResultChars, ipList);
+                    dedupeSize, dedupeTtlSeconds, dedupeResultChars, ipList, stateDir, agentCronEnabled,
+                    cronMisfire, cronOutboxMax);
         }
 
         private static boolean isWildcard(String address) {

@@ -1,6 +1,7 @@
 package org.elves.agent.config;
 
 import org.elves.agent.LightJson;
+import org.elves.agent.cron.MisfirePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,8 @@ import java.util.function.IntConsumer;
 /**
  * Reads an agent cfg.json. Both the original's nested form ({@code "heartbeat": {"addr": ...}})
  * and flat dotted keys ({@code "heartbeat.addr": ...}) are accepted, because the reference writes
- * the keys dotted while the original files nest them. Keys this agent does not use (agentcron,
- * http, devmode, appsdownloadaddr, comments) are ignored so original files load unchanged.
+ * the keys dotted while the original files nest them. Keys this agent does not use (http,
+ * devmode, appsdownloadaddr, comments) are ignored so original files load unchanged.
  */
 public final class ConfigFile {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFile.class);
@@ -115,6 +116,16 @@ public final class ConfigFile {
         if (values.containsKey("iplist")) {
             b.ipList(textList("iplist"));
         }
+        text("statedir", dir -> b.stateDir(resolve(dir)));
+        bool("agentcron.enabled", b::agentCronEnabled);
+        text("cron.misfire", policy -> {
+            try {
+                b.cronMisfire(MisfirePolicy.parse(policy));
+            } catch (IllegalArgumentException e) {
+                throw wrongType("cron.misfire", "\"fire-once\" or \"skip\"", policy);
+            }
+        });
+        integer("cron.outboxmax", b::cronOutboxMax);
         return b;
     }
 

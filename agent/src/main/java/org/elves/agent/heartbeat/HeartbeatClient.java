@@ -19,12 +19,14 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Tells the center this agent is alive and which apps it has (reference §8.4, §11). The first
  * beat goes out at start so a new agent shows up at once (the original waited one interval).
  * The reply, the apps the center wants here, is kept for later use; nothing is installed or
- * removed from it yet (and an empty reply must never uninstall anything, reference G46).
+ * removed from it yet (and an empty reply must never uninstall anything, reference G46). A
+ * reply's {@code "crons"} (the agent-side cron list) goes to the listener given.
  */
 public final class HeartbeatClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatClient.class);
@@ -36,12 +38,23 @@ public final class HeartbeatClient implements AutoCloseable {
     private final long startTime;
     private final List<String> ipList;
     private final LogThrottle failures = new LogThrottle(FAILURE_LOG_PERIOD_MILLIS);
+    private final Consumer<Object> cronsListener;
     private volatile boolean failing;
     private volatile Map<String, String> wantedApps = Map.of();
     private volatile long lastSuccessMillis;
     private ScheduledFuture<?> schedule;
 
     public HeartbeatClient(AgentSettings settings, InstalledApps apps, String version, long startTime) {
+        this(settings, apps, version, startTime, null);
+    }
+
+    /**
+     * @param cronsListener gets the {@code "crons"} value of each answer that has one (the
+     *                      center's agent-side cron list); null ignores them
+     */
+    public HeartbeatClient(AgentSettings settings, InstalledApps apps, String version, long startTime,
+                           Consumer<Object> cronsListener) {
+        this.cronsListener = cronsListener;
         this.settings = settings;
         this.apps = apps;
         this.version = version;
@@ -85,9 +98,17 @@ public final class HeartbeatClient implements AutoCloseable {
         String reply = ThriftClients.callOnce(settings.heartbeat(), settings.heartbeatTimeoutSeconds() * 1000,
                 p -> new HeartbeatService.Client(p).heartbeatPackage(info));
         lastSuccessMillis = System.currentTimeMillis();
-        Map<String, String> parsed = parseApps(reply);
+        Map<?, ?> root = parseReply(reply);
+        if (root == null) {
+            return;
+        }
+        Map<String, String> parsed = parseApps(root);
         if (parsed != null) {
             wantedApps = parsed;
+        }
+        // no "crons" key: the center did not know the table then; nothing changes
+        if (cronsListener != null && root.containsKey("crons")) {
+            cronsListener.accept(root.get("crons"));
         }
     }
 
@@ -109,24 +130,29 @@ public final class HeartbeatClient implements AutoCloseable {
         }
     }
 
-    /** {"data":{"app":"ver"}} → map; null when the reply is not of that shape (kept apps unchanged). */
-    private Map<String, String> parseApps(String reply) {
+    /** The reply as a JSON object; null when it is not one (then nothing changes). */
+    private Map<?, ?> parseReply(String reply) {
         if (reply == null || reply.isBlank()) {
             return null;
         }
         try {
             Object root = LightJson.parse(reply);
-            Object data = root instanceof Map ? ((Map<?, ?>) root).get("data") : null;
-            if (!(data instanceof Map)) {
-                return null;
-            }
-            Map<String, String> out = new LinkedHashMap<>();
-            ((Map<?, ?>) data).forEach((app, version) -> out.put(app.toString(), String.valueOf(version)));
-            return Map.copyOf(out);
+            return root instanceof Map ? (Map<?, ?>) root : null;
         } catch (IOException e) {
             LOG.debug("agent {}: heartbeat reply is not JSON", settings.ip());
             return null;
         }
+    }
+
+    /** {"data":{"app":"ver"}} → map; null when the reply is not of that shape (kept apps unchanged). */
+    private static Map<String, String> parseApps(Map<?, ?> root) {
+        Object data = root.get("data");
+        if (!(data instanceof Map)) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        ((Map<?, ?>) data).forEach((app, version) -> out.put(app.toString(), String.valueOf(version)));
+        return Map.copyOf(out);
     }
 
     /** The apps and versions the center asked for in its last reply. */

@@ -78,18 +78,35 @@ public final class SchedulerReporter {
         attempt(reins, 0);
     }
 
-    private void attempt(Reinstruct reins, int attempt) {
+    /**
+     * One attempt, no retry: every scheduler in order until one takes the result.
+     *
+     * @return the scheduler that took it
+     * @throws TException the last scheduler's failure when none did
+     */
+    public Endpoint deliverOnce(Reinstruct reins) throws TException {
         TException last = null;
         for (Endpoint scheduler : schedulers) {
             try {
                 pool.call(scheduler, timeoutMillis, p -> new SchedulerService.Client(p).dataTransport(reins));
-                if (attempt > 0) {
-                    LOG.info("task {}: result delivered to {} on attempt {}", id(reins), scheduler, attempt + 1);
-                }
-                return;
+                return scheduler;
             } catch (TException e) {
                 last = e;
             }
+        }
+        throw last;
+    }
+
+    private void attempt(Reinstruct reins, int attempt) {
+        TException last;
+        try {
+            Endpoint scheduler = deliverOnce(reins);
+            if (attempt > 0) {
+                LOG.info("task {}: result delivered to {} on attempt {}", id(reins), scheduler, attempt + 1);
+            }
+            return;
+        } catch (TException e) {
+            last = e;
         }
         if (attempt >= retries || closed) {
             giveUp(reins, attempt + 1, last);

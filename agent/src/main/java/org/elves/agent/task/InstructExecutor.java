@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Turns instructs into worker runs (reference §5.2): sync ones in the caller's thread, async ones
@@ -88,16 +89,36 @@ public final class InstructExecutor {
         return acks;
     }
 
+    /**
+     * Runs work the agent itself initiated (a run of an agent-side cron) in the background, once
+     * per id like any other; its result goes to {@code done}, also when the async queue is full.
+     *
+     * @return false when the id was seen already (running or finished): nothing is run
+     */
+    public boolean runAgentTask(Instruct ins, Consumer<Reinstruct> done) {
+        TaskMemory.Claim claim = memory.claim(ins.getId());
+        if (claim.state() != TaskMemory.State.NEW) {
+            LOG.warn("agent task {} not run again: it is {}", ins.getId(), claim.state());
+            return false;
+        }
+        submit(ins, done);
+        return true;
+    }
+
     private void submit(Instruct ins) {
+        submit(ins, sink::taskFinished);
+    }
+
+    private void submit(Instruct ins, Consumer<Reinstruct> done) {
         try {
-            asyncPool.execute(() -> sink.taskFinished(execute(ins)));
+            asyncPool.execute(() -> done.accept(execute(ins)));
         } catch (RejectedExecutionException e) {
             Reinstruct busy = new Reinstruct(ins, WorkerOutcome.ERROR, 0,
                     "agent busy: the queue of async instructs is full, task not run");
             memory.finish(ins.getId(), busy);
             LOG.error("task {} (app {} func {}) not run: async queue full", ins.getId(), ins.getApp(), ins.getFunc());
             // delivered from here: the pool has no room, and the center must not wait for nothing
-            sink.taskFinished(busy);
+            done.accept(busy);
         }
     }
 

@@ -1,5 +1,8 @@
 package org.elves.agent.thrift;
 
+import org.apache.thrift.TApplicationException;
+import org.elves.agent.cron.AgentCrons;
+import org.elves.agent.cron.CronList;
 import org.elves.agent.task.InstructExecutor;
 import org.elves.protocol.thrift.AgentService;
 import org.elves.protocol.thrift.Instruct;
@@ -12,9 +15,14 @@ public final class AgentHandler implements AgentService.Iface {
     public static final String ALIVE = "success";
 
     private final InstructExecutor executor;
+    private final AgentCrons crons;
+    private final String ip;
 
-    public AgentHandler(InstructExecutor executor) {
+    /** @param crons the agent-side crons; null when they are off (cronSync then unknown, as in an original agent) */
+    public AgentHandler(InstructExecutor executor, AgentCrons crons, String ip) {
         this.executor = executor;
+        this.crons = crons;
+        this.ip = ip;
     }
 
     @Override
@@ -37,10 +45,27 @@ public final class AgentHandler implements AgentService.Iface {
         return executor.cancel(ids);
     }
 
+    /**
+     * Replaces the agent-side crons with this list; answers the version now held. Entries that
+     * cannot run are skipped (and logged); a document that is not a cron list changes nothing and
+     * fails with INTERNAL_ERROR naming the problem.
+     */
     @Override
-    public String cronSync(String crons) throws org.apache.thrift.TException {
-        // agent-side crons arrive with issue 5's agent part; until then: an agent without them
-        throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.UNKNOWN_METHOD,
-                "cronSync not supported");
+    public String cronSync(String list) throws TApplicationException {
+        if (crons == null) {
+            throw new TApplicationException(TApplicationException.UNKNOWN_METHOD,
+                    "cronSync not supported: agent-side crons are off on this agent (agentcron.enabled)");
+        }
+        CronList parsed;
+        try {
+            parsed = CronList.parse(list == null ? "" : list, ip);
+        } catch (IllegalArgumentException e) {
+            throw new TApplicationException(TApplicationException.INTERNAL_ERROR, "cronSync: " + e.getMessage());
+        }
+        try {
+            return crons.sync(parsed);
+        } catch (IllegalStateException e) {
+            throw new TApplicationException(TApplicationException.INTERNAL_ERROR, "cronSync: " + e.getMessage());
+        }
     }
 }

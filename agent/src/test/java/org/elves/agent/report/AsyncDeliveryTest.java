@@ -162,35 +162,6 @@ class AsyncDeliveryTest {
         }
     }
 
-    @Test
-    void agentInitiatedWorkInModePCallsTheAppsProcessorFromAppcfgJson() throws Exception {
-        AppService.Iface processor = reins -> {
-            processed.add(reins);
-            return "success";
-        };
-        try (ThriftTestServer schedulerServer = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler));
-             ThriftTestServer processorServer = ThriftTestServer.start(new AppService.Processor<>(processor))) {
-            TestApps.shell(apps, "withproc", TestApps.tags("true", "x"));
-            TestApps.file(apps, "withproc", "appcfg.json", appcfg(processorServer.port()), false);
-            SchedulerReporter reporter = new SchedulerReporter(List.of(schedulerServer.endpoint()), 2000, 0,
-                    new org.elves.agent.thrift.ClientPool(), java.util.concurrent.Executors.newSingleThreadScheduledExecutor());
-            ResultDelivery delivery = new ResultDelivery(reporter,
-                    new ProcessorNotifier(new org.elves.agent.runner.InstalledApps(apps, Map.of())));
-            Instruct p = new Instruct("CRON00000000000P", HOST, "cron", "P", "withproc", "f", "{\"k\":1}", 0, "");
-            Instruct np = new Instruct("CRON0000000000NP", HOST, "cron", "NP", "withproc", "f", "", 0, "");
-            delivery.agentTaskFinished(new Reinstruct(np, 1, 3, "not for the processor"));
-            delivery.agentTaskFinished(new Reinstruct(p, 1, 7, "for the processor"));
-            Reinstruct got = processed.poll(10, TimeUnit.SECONDS);
-            assertNotNull(got);
-            assertEquals(p, got.getIns(), "the processor gets the full instruct");
-            assertEquals("for the processor", got.getResult());
-            assertEquals(7, got.getCosttime());
-            assertNull(processed.poll(300, TimeUnit.MILLISECONDS), "mode NP must not reach the processor");
-            assertNull(delivered.poll(300, TimeUnit.MILLISECONDS), "agent-initiated work is not reported to the center");
-            reporter.close();
-        }
-    }
-
     private static String appcfg(int port) {
         return "{\"Processor\": {\"Commnet\": \"x\", \"Addr\": \"127.0.0.1\", \"Port\": " + port + ", \"Timeout\": 0}}";
     }
