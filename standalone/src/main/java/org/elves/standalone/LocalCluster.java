@@ -65,7 +65,10 @@ public final class LocalCluster implements AutoCloseable {
 
     /** One agent bound to {@code ip} on the given port. */
     public ElvesAgent startAgent(String ip, int port, UnaryOperator<AgentSettings.Builder> customise) throws IOException {
-        ElvesAgent agent = ElvesAgent.start(customise.apply(agentSettings(ip).port(port)).build());
+        AgentSettings.Builder template = agentSettings(ip);
+        // a fleet gives each agent <stateDir>/<ip> itself; a single agent gets the same layout
+        ElvesAgent agent = ElvesAgent.start(customise.apply(template.port(port)
+                .stateDir(settings.home.resolve("agent").resolve("var").resolve(ip))).build());
         agents.add(agent);
         return agent;
     }
@@ -79,6 +82,7 @@ public final class LocalCluster implements AutoCloseable {
                 .bind(ip)
                 .port(0)
                 .appsDir(appsDir)
+                .stateDir(settings.home.resolve("agent").resolve("var"))
                 .heartbeat(new Endpoint("127.0.0.1", heartbeatPort()))
                 .schedulers(List.of(new Endpoint("127.0.0.1", schedulerPort())))
                 .heartbeatIntervalSeconds(settings.agentHeartbeatSeconds)
@@ -235,6 +239,12 @@ public final class LocalCluster implements AutoCloseable {
         public Builder namespace(String exchange, String queuePrefix) {
             this.namespace = exchange + "|" + queuePrefix;
             this.temporaryNamespace = false;
+            return this;
+        }
+
+        /** A named namespace is kept for a next cluster; the last one of a test deletes it on close. */
+        public Builder deleteNamespaceOnClose() {
+            this.temporaryNamespace = true;
             return this;
         }
 
