@@ -48,7 +48,7 @@ public final class CronBench {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), o.get("crons"),
                     o.get("every"), fleet.size());
             long addStart = System.nanoTime();
-            add(api, fleet, o.get("crons"), "0/" + o.get("every") + " * * * * ?");
+            List<String> ids = add(api, fleet, o.get("crons"), "0/" + o.get("every") + " * * * * ?");
             System.out.printf("added %d crons in %.1f s%n", o.get("crons"), (System.nanoTime() - addStart) / 1e9);
 
             FireDelays delays = firing(leader).delays();
@@ -57,6 +57,7 @@ public final class CronBench {
             Thread.sleep(o.get("seconds") * 1000L);
             System.out.printf("firing delay (scheduled time to asyncJob cast), %d runs in %d s: p50 %d ms, p99 %d ms, max %d ms%n",
                     delays.count(), o.get("seconds"), delays.percentile(50), delays.percentile(99), delays.percentile(100));
+            checkRuns(api, ids, fleet);
 
             // fail-over: a second instance waits; the leader stops; how long until the other fires
             for (int i = 1; i <= o.get("failovers"); i++) {
@@ -85,7 +86,23 @@ public final class CronBench {
         return center.context().getRegistry().lookupByNameAndType("cronFiring", CronFiring.class);
     }
 
-    private static void add(ElvesApiClient api, List<String> fleet, int crons, String rule) throws Exception {
+    /** The runs really happened: one cron per agent, its recorded runs and how many succeeded. */
+    private static void checkRuns(ElvesApiClient api, List<String> ids, List<String> fleet) {
+        int recorded = 0;
+        int ok = 0;
+        int sampled = Math.min(fleet.size(), ids.size());
+        for (String id : ids.subList(0, sampled)) {
+            ApiResponse detail = api.call("/api/v2/cron/detail", Map.of("cron_id", id), Duration.ofSeconds(30));
+            for (com.fasterxml.jackson.databind.JsonNode run : detail.result().get("history")) {
+                recorded++;
+                ok += "1".equals(run.get("worker_flag").asText()) ? 1 : 0;
+            }
+        }
+        System.out.printf("runs recorded for %d sampled crons: %d, worker_flag 1: %d%n", sampled, recorded, ok);
+    }
+
+    private static List<String> add(ElvesApiClient api, List<String> fleet, int crons, String rule) throws Exception {
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService adders = Executors.newFixedThreadPool(8);
         List<Future<?>> added = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
@@ -102,6 +119,7 @@ public final class CronBench {
                     if (!r.ok()) {
                         throw new IllegalStateException(r.error());
                     }
+                    ids.add(r.resultText("id"));
                 }
                 return null;
             }));
@@ -110,5 +128,6 @@ public final class CronBench {
             f.get();
         }
         adders.shutdown();
+        return ids;
     }
 }

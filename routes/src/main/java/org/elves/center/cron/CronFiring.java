@@ -75,8 +75,24 @@ public class CronFiring {
         }
     }
 
-    /** The asyncJob bodies of the runs due now; an empty list most ticks. */
-    public synchronized List<Map<String, Object>> tick() {
+    /** The runs due now as one asyncJobs body per agent, {ip, jobs}; an empty list most ticks. */
+    public List<Map<String, Object>> tick() {
+        Map<String, List<Map<String, Object>>> byIp = new LinkedHashMap<>();
+        for (Map<String, Object> job : due()) {
+            byIp.computeIfAbsent(String.valueOf(job.get("ip")), ip -> new ArrayList<>()).add(job);
+        }
+        List<Map<String, Object>> batches = new ArrayList<>(byIp.size());
+        byIp.forEach((ip, jobs) -> {
+            Map<String, Object> batch = new LinkedHashMap<>();
+            batch.put("ip", ip);
+            batch.put("jobs", jobs);
+            batches.add(batch);
+        });
+        return batches;
+    }
+
+    /** The asyncJob bodies of the runs due now. */
+    synchronized List<Map<String, Object>> due() {
         long now = clock.getAsLong();
         boolean gap = lastTick == 0 || now - lastTick > GAP_MILLIS;
         lastTick = now;
@@ -110,10 +126,15 @@ public class CronFiring {
         return jobs;
     }
 
-    /** Called once a run's asyncJob was cast: how late it went out, for the figures. */
-    public void sent(Object fireMillis) {
-        if (fireMillis instanceof Number n) {
-            delays.record(clock.getAsLong() - n.longValue());
+    /** Called once an asyncJobs batch was cast: how late each run went out, for the figures. */
+    public void sent(Map<String, Object> batch) {
+        long now = clock.getAsLong();
+        if (batch.get("jobs") instanceof List<?> jobs) {
+            for (Object job : jobs) {
+                if (job instanceof Map<?, ?> m && m.get("fire_time") instanceof Number fire) {
+                    delays.record(now - fire.longValue());
+                }
+            }
         }
     }
 

@@ -33,6 +33,8 @@ public class AsyncJobs {
     /** Exchange property: "queue" or "cron", where the task's result goes. */
     public static final String TYPE = "ElvesTaskType";
     private static final List<String> TYPES = List.of("queue", "cron");
+    /** Exchange property: the Instructs of an asyncJobs batch, all for one agent. */
+    public static final String BATCH = "ElvesBatch";
 
     private final AgentClient agents;
     private final ElvesConfig config;
@@ -108,6 +110,78 @@ public class AsyncJobs {
             online.failed(ins, e);
             return TaskResults.failed(ins.getId(), e.getMessage());
         }
+    }
+
+    /**
+     * Validates an asyncJobs body {ip, jobs:[asyncJob bodies]}, the tasks of one agent sent
+     * together (a thousand crons due at the same second are twenty such casts over twenty agents,
+     * not a thousand); keeps them on the exchange and returns the Heartbeat query for the agent.
+     * A job that is not a task for that agent is dropped with a log line, as a lone asyncJob is.
+     *
+     * @throws IllegalArgumentException when no job of the batch is a task for its agent
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> acceptBatch(Map<String, Object> body, Exchange exchange) {
+        String ip = text(body.get("ip"));
+        List<Instruct> batch = new ArrayList<>();
+        if (body.get("jobs") instanceof List<?> jobs) {
+            for (Object job : jobs) {
+                try {
+                    Instruct ins = instruct(job instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+                    if (ins.getIp().equals(ip)) {
+                        batch.add(ins);
+                    } else {
+                        LOG.warn("asyncJobs for {}: task {} names agent {}, dropped", ip, ins.getId(), ins.getIp());
+                    }
+                } catch (ElvesException | IllegalArgumentException e) {
+                    LOG.warn("asyncJobs for {}: a job dropped: {}", ip, e.getMessage());
+                }
+            }
+        }
+        if (ip.isEmpty() || batch.isEmpty()) {
+            throw new IllegalArgumentException("asyncJobs needs an ip and tasks for it, got " + body.keySet());
+        }
+        exchange.setProperty(BATCH, batch);
+        return online.queryAgent(ip, exchange);
+    }
+
+    /**
+     * Hands a batch to its agent in one instructionInvokeAsync: {type, result} of each task the
+     * agent did not take (its failure result, for Queue or Cron); empty when it took them all.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> dispatchBatch(Exchange exchange) {
+        return sendBatch(exchange.getProperty(BATCH, List.class), exchange.getProperty(OnlineCheck.ONLINE, Map.class));
+    }
+
+    List<Map<String, Object>> sendBatch(List<Instruct> batch, Map<String, Object> stat) {
+        List<Map<String, Object>> failed = new ArrayList<>();
+        Instruct first = batch.get(0);
+        try {
+            int port = online.agentPort(first, stat);
+            int ackTimeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
+            List<Reinstruct> acks = agents.invokeAsync(first.getIp(), port, batch, ackTimeoutMs);
+            for (int i = 0; i < batch.size(); i++) {
+                Reinstruct ack = acks != null && i < acks.size() ? acks.get(i) : null;
+                if (ack == null || ack.getFlag() != 1) {
+                    String why = ack == null ? "no acknowledgement" : "refused the task: " + ack.getResult();
+                    failed.add(typed(batch.get(i), ErrorCode.SEND_JOB_FAIL.text(first.getIp() + " " + why)));
+                }
+            }
+        } catch (ElvesException e) {
+            online.failed(first, e);
+            for (Instruct ins : batch) {
+                failed.add(typed(ins, e.getMessage()));
+            }
+        }
+        return failed;
+    }
+
+    private static Map<String, Object> typed(Instruct ins, String error) {
+        Map<String, Object> failure = new java.util.LinkedHashMap<>();
+        failure.put("type", ins.getType());
+        failure.put("result", TaskResults.failed(ins.getId(), error));
+        return failure;
     }
 
     /**

@@ -28,7 +28,7 @@ class CronFiringTest {
     private List<String> tickAt(CronFiring firing, String isoTime) {
         t.now.set(Instant.parse(isoTime).toEpochMilli());
         List<String> ids = new ArrayList<>();
-        firing.tick().forEach(job -> ids.add((String) job.get("id")));
+        firing.due().forEach(job -> ids.add((String) job.get("id")));
         return ids;
     }
 
@@ -100,6 +100,21 @@ class CronFiringTest {
         assertEquals(List.of(), tickAt(firing, "2026-01-01T00:00:30.900Z"));
         assertEquals(List.of(id + "@" + Instant.parse("2026-01-01T00:00:31Z").getEpochSecond()),
                 tickAt(firing, "2026-01-01T00:00:31.002Z"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTickGroupsItsRunsByAgent() {
+        t = new CronTestStore(Map.of());
+        for (String ip : List.of("127.0.0.2", "127.0.0.3", "127.0.0.2")) {
+            t.service().createCron(new HashMap<>(Map.of("ip", ip, "app", "apptest", "func", "f", "rule", "* * * * * ?")), null);
+        }
+        t.now.set(Instant.parse("2026-01-01T00:00:01.003Z").toEpochMilli());
+        List<Map<String, Object>> batches = t.firing().tick();
+        assertEquals(2, batches.size());
+        Map<String, Integer> sizes = new HashMap<>();
+        batches.forEach(b -> sizes.put((String) b.get("ip"), ((List<Object>) b.get("jobs")).size()));
+        assertEquals(Map.of("127.0.0.2", 2, "127.0.0.3", 1), sizes);
     }
 
     @Test

@@ -116,6 +116,35 @@ class AsyncJobsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aBatchGoesToItsAgentInOneCallAndWhatItDidNotTakeGetsFailureResults() throws Exception {
+        Map<String, Object> second = job();
+        second.put("id", "fedcba9876543210");
+        second.put("type", "cron");
+        Map<String, Object> otherAgent = job();
+        otherAgent.put("ip", "127.0.0.9");
+        Map<String, Object> broken = job();
+        broken.remove("app");
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        Map<String, Object> query = jobs.acceptBatch(Map.of("ip", "127.0.0.1", "jobs", List.of(job(), second, otherAgent, broken)), exchange);
+        assertEquals(Map.of("ip", "127.0.0.1"), query);
+        List<Instruct> batch = exchange.getProperty(AsyncJobs.BATCH, List.class);
+        assertEquals(List.of("0123456789abcdef", "fedcba9876543210"), batch.stream().map(Instruct::getId).toList(),
+                "the job for another agent and the broken one are dropped");
+
+        assertEquals(List.of(), jobs.sendBatch(batch, online(startAgent(1))), "all taken: nothing to report now");
+        agent.stop();
+        List<Map<String, Object>> refused = jobs.sendBatch(batch, online(startAgent(-1)));
+        assertEquals(List.of("queue", "cron"), refused.stream().map(f -> f.get("type")).toList());
+        Map<String, Object> first = (Map<String, Object>) refused.get(0).get("result");
+        assertTrue(String.valueOf(first.get("error")).startsWith(ErrorCode.SEND_JOB_FAIL.text()), first.toString());
+        List<Map<String, Object>> down = jobs.sendBatch(batch, online(closedPort()));
+        assertEquals(2, down.size());
+        assertTrue(String.valueOf(((Map<String, Object>) down.get(1).get("result")).get("error")).startsWith("[410.1]"), down.toString());
+        assertThrows(IllegalArgumentException.class, () -> jobs.acceptBatch(Map.of("ip", "127.0.0.1", "jobs", List.of(broken)), exchange));
+    }
+
+    @Test
     void cancelJobsAsksTheAgentToKillTheIds() throws Exception {
         int port = startAgent(1, true);
         Map<String, Object> body = Map.of("ip", "127.0.0.1", "ids", List.of("0123456789abcdef", "", "fedcba9876543210"));
