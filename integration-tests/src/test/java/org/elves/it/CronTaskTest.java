@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.elves.center.Component;
 import org.elves.cli.api.ApiResponse;
 import org.elves.protocol.ErrorCode;
+import org.elves.protocol.Json;
 import org.elves.standalone.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,6 +123,32 @@ class CronTaskTest {
         assertEquals(ErrorCode.CRON_NOT_FOUND, api.call("/api/v2/cron/detail", Map.of("cron_id", id)).errorCode());
         assertEquals(ErrorCode.CRON_NOT_FOUND, api.call("/api/v2/cron/start", Map.of("cron_id", id)).errorCode());
         assertFalse(api.call("/api/v2/cron/list", Map.of("ip", MACHINES.get(1))).result().toString().contains(id));
+    }
+
+    @Test
+    void theCliManagesCronsOverTheSameApi() throws Exception {
+        String added = cli("cron", "add", "--ip", MACHINES.get(1), "--app", APP, "--func", "tick",
+                "--rule", "0 0 3 * * ?", "--timezone", "Asia/Tokyo", "--json");
+        JsonNode answer = Json.MAPPER.readTree(added.substring(added.indexOf('{')));
+        String id = answer.get("id").asText();
+        String info = cli("cron", "info", id);
+        assertTrue(info.contains("0 0 3 * * ?") && info.contains("Asia/Tokyo"), info);
+        String list = cli("cron", "list", "--ip", MACHINES.get(1));
+        assertTrue(list.contains(id), list);
+        cli("cron", "delete", id);
+        assertEquals(ErrorCode.CRON_NOT_FOUND, api.call("/api/v2/cron/detail", Map.of("cron_id", id)).errorCode());
+    }
+
+    /** Runs ./elves with these arguments against this cluster; its output (exit code 0 required). */
+    private static String cli(String... args) throws Exception {
+        try (JavaProcess cli = JavaProcess.start("cli", Map.of(
+                        "ELVES_API", cluster.apiUrl(), "ELVES_AUTH_ID", cluster.authId(), "ELVES_AUTH_KEY", cluster.authKey(),
+                        "ELVES_HOME", Files.createTempDirectory("cli-home").toString()),
+                "org.elves.cli.ElvesCli", List.of(args))) {
+            int exit = cli.awaitExit(Duration.ofSeconds(60));
+            assertEquals(0, exit, cli.output());
+            return cli.output();
+        }
     }
 
     @Test

@@ -43,7 +43,7 @@ class RealtimeTaskTest {
     static void start() throws Exception {
         cluster = LocalCluster.builder().components(List.of(Component.values())).start();
         Path apps = cluster.agentSettings("127.0.0.2").build().appsDir();
-        writeApp(apps.resolve("slowapp"), "sleep 30\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>late</ElvesWResult>'\n");
+        ShellApps.write(apps.resolve("slowapp"), "sleep 30\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>late</ElvesWResult>'\n");
         cluster.startAgents(MACHINES, b -> b);
         cluster.awaitOnline(MACHINES, Duration.ofSeconds(15));
         api = Api.of(cluster);
@@ -196,12 +196,5 @@ class RealtimeTaskTest {
             assertTrue(out.contains("\"failed\" : 1"), out);
             assertTrue(out.contains("[414.1]"), out);
         }
-    }
-
-    private static void writeApp(Path dir, String body) throws Exception {
-        Files.createDirectories(dir);
-        Path worker = dir.resolve("app-worker.sh");
-        Files.writeString(worker, "#!/bin/sh\n" + body);
-        worker.toFile().setExecutable(true);
     }
 }
