@@ -18,12 +18,12 @@ abstract class CronAction extends CronSubcommand {
     abstract String done();
 
     @Override
-    void check() {
+    protected void check() {
         checkId(cronId);
     }
 
     @Override
-    int run(ElvesApiClient client) {
+    protected int run(ElvesApiClient client) {
         call(client, path(), Map.of("cron_id", cronId));
         if (json) {
             printJson(Json.MAPPER.createObjectNode().put("id", cronId).put(done(), true));

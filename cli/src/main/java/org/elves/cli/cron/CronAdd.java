@@ -58,7 +58,7 @@ public final class CronAdd extends CronSubcommand {
     String proxy;
 
     @Override
-    void check() {
+    protected void check() {
         List<String> hosts = HostList.parse(List.of(ip));
         if (hosts.size() != 1) {
             throw new IllegalArgumentException("--ip takes one address: a cron runs on one agent (add one per agent)");
@@ -134,7 +134,7 @@ public final class CronAdd extends CronSubcommand {
     }
 
     @Override
-    int run(ElvesApiClient client) {
+    protected int run(ElvesApiClient client) {
         JsonNode result = call(client, PATH, params());
         JsonNode id = result.path("id");
         if (!id.isValueNode() || id.asText().isEmpty()) {

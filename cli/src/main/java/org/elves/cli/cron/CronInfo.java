@@ -18,12 +18,12 @@ public final class CronInfo extends CronSubcommand {
     String cronId;
 
     @Override
-    void check() {
+    protected void check() {
         checkId(cronId);
     }
 
     @Override
-    int run(ElvesApiClient client) {
+    protected int run(ElvesApiClient client) {
         JsonNode result = call(client, PATH, Map.of("cron_id", cronId));
         if (json) {
             printJson(result);

@@ -19,7 +19,7 @@ public final class CronList extends CronSubcommand {
     String ip;
 
     @Override
-    void check() {
+    protected void check() {
         List<String> hosts = HostList.parse(List.of(ip));
         if (hosts.size() != 1) {
             throw new IllegalArgumentException("--ip takes one address");
@@ -28,7 +28,7 @@ public final class CronList extends CronSubcommand {
     }
 
     @Override
-    int run(ElvesApiClient client) {
+    protected int run(ElvesApiClient client) {
         JsonNode result = call(client, PATH, Map.of("ip", ip));
         if (json) {
             printJson(result);

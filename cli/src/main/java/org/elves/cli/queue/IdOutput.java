@@ -22,7 +22,7 @@ final class IdOutput {
             doc.put(field, value.asText());
             text.append(text.length() == 0 ? "" : " ").append(value.asText());
         }
-        if (command.json) {
+        if (command.jsonOutput()) {
             command.printJson(doc);
         } else {
             command.out().println(text);

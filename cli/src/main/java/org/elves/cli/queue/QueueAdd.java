@@ -28,7 +28,7 @@ public final class QueueAdd extends QueueSubcommand {
     String depends;
 
     @Override
-    void check() {
+    protected void check() {
         checkId("QUEUE_ID", queueId);
         task.check();
         if (depends != null) {
@@ -37,7 +37,7 @@ public final class QueueAdd extends QueueSubcommand {
     }
 
     @Override
-    int run(ElvesApiClient client) {
+    protected int run(ElvesApiClient client) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("queue_id", queueId);
         task.putInto(params);

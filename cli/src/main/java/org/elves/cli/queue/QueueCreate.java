@@ -16,14 +16,14 @@ public final class QueueCreate extends QueueSubcommand {
     String app;
 
     @Override
-    void check() {
+    protected void check() {
         if (app.isBlank()) {
             throw new IllegalArgumentException("--app must not be blank");
         }
     }
 
     @Override
-    int run(ElvesApiClient client) {
+    protected int run(ElvesApiClient client) {
         JsonNode result = call(client, PATH, Map.of("app", app));
         IdOutput.print(this, result, "id");
         return EXIT_OK;

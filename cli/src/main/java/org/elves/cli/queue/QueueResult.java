@@ -49,7 +49,7 @@ public final class QueueResult extends QueueSubcommand {
     }
 
     @Override
-    void check() {
+    protected void check() {
         checkId("QUEUE_ID", queueId);
         if (waitSeconds != null && !(waitSeconds > 0)) {
             throw new IllegalArgumentException("--wait must be more than 0 seconds");
@@ -57,7 +57,7 @@ public final class QueueResult extends QueueSubcommand {
     }
 
     @Override
-    int run(ElvesApiClient client) throws InterruptedException {
+    protected int run(ElvesApiClient client) throws InterruptedException {
         long deadline = waitSeconds == null ? 0 : System.nanoTime() + Math.round(waitSeconds * 1e9);
         long pause = FIRST_POLL_MILLIS;
         while (true) {

@@ -23,7 +23,7 @@ public final class QueueRun extends QueueSubcommand {
     TaskOptions task = new TaskOptions();
 
     @Override
-    void check() {
+    protected void check() {
         if (app.isBlank()) {
             throw new IllegalArgumentException("--app must not be blank");
         }
@@ -31,7 +31,7 @@ public final class QueueRun extends QueueSubcommand {
     }
 
     @Override
-    int run(ElvesApiClient client) {
+    protected int run(ElvesApiClient client) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("app", app);
         task.putInto(params);

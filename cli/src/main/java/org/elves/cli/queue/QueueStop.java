@@ -21,12 +21,12 @@ public final class QueueStop extends QueueSubcommand {
     String queueId;
 
     @Override
-    void check() {
+    protected void check() {
         checkId("QUEUE_ID", queueId);
     }
 
     @Override
-    int run(ElvesApiClient client) {
+    protected int run(ElvesApiClient client) {
         JsonNode result = call(client, PATH, Map.of("queue_id", queueId));
         // {task id: status}; an older center answers no map at all
         ObjectNode states = Json.MAPPER.createObjectNode();

@@ -1,25 +1,10 @@
 package org.elves.cli.queue;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.elves.cli.api.ApiOptions;
-import org.elves.cli.api.ApiResponse;
-import org.elves.cli.api.ApiTarget;
-import org.elves.cli.api.ElvesApiClient;
-import org.elves.protocol.Json;
+import org.elves.cli.CliEnvironment;
+import org.elves.cli.api.ApiSubcommand;
 import org.elves.protocol.TaskIds;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * What every {@code elves queue} action shares: the API options, {@code --json}, checking the
@@ -36,87 +21,13 @@ import java.util.concurrent.Callable;
                 "2:usage or configuration error, or the API refused the call",
                 "3:no answer from the API; (result --wait) tasks still running when the time was up",
                 "4:internal error"})
-abstract class QueueSubcommand implements Callable<Integer> {
-    static final int EXIT_OK = 0;
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_API_ERROR = 2;
-    static final int EXIT_NO_ANSWER = 3;
-    /** Queue calls are bookkeeping on the center, answered at once; no worker is waited for. */
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-
+abstract class QueueSubcommand extends ApiSubcommand {
     @ParentCommand
     QueueCommand parent;
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ApiOptions apiOptions = new ApiOptions();
-
-    @Option(names = "--json", description = "Print the API's result as JSON for scripts instead of text.")
-    boolean json;
-
-    /** The API was asked and did not do it: its error text or why there was no answer. */
-    static final class ApiFailure extends RuntimeException {
-        final int exitCode;
-
-        ApiFailure(int exitCode, String message) {
-            super(message, null, false, false);
-            this.exitCode = exitCode;
-        }
-    }
-
     @Override
-    public final Integer call() throws InterruptedException {
-        try {
-            check();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-        ElvesApiClient client = new ElvesApiClient(ApiTarget.resolve(apiOptions, parent.env()));
-        try {
-            return run(client);
-        } catch (ApiFailure f) {
-            out().flush();
-            err().println(f.getMessage());
-            err().flush();
-            return f.exitCode;
-        }
-    }
-
-    /** Refuses wrong arguments with IllegalArgumentException, before any request is made. */
-    abstract void check();
-
-    /** Does the work; API refusals and silence come as {@link ApiFailure}. */
-    abstract int run(ElvesApiClient client) throws InterruptedException;
-
-    /** One call; the envelope's result (a missing node for none) when the API accepted it. */
-    static JsonNode call(ElvesApiClient client, String path, Map<String, String> params) {
-        ApiResponse response = client.call(path, params, CALL_TIMEOUT);
-        if (!response.answered()) {
-            throw new ApiFailure(EXIT_NO_ANSWER, "no answer: " + response.noAnswerReason());
-        }
-        if (!response.ok()) {
-            throw new ApiFailure(EXIT_API_ERROR, response.error());
-        }
-        return response.result();
-    }
-
-    PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
-
-    void printJson(JsonNode doc) {
-        try {
-            out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
-        }
-        out().flush();
+    protected CliEnvironment env() {
+        return parent.env();
     }
 
     /** Queue and task ids are 16 hex characters; anything else is a typo worth catching here. */

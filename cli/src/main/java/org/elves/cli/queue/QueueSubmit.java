@@ -16,12 +16,12 @@ public final class QueueSubmit extends QueueSubcommand {
     String queueId;
 
     @Override
-    void check() {
+    protected void check() {
         checkId("QUEUE_ID", queueId);
     }
 
     @Override
-    int run(ElvesApiClient client) {
+    protected int run(ElvesApiClient client) {
         call(client, PATH, Map.of("queue_id", queueId));
         if (json) {
             printJson(Json.MAPPER.createObjectNode().put("id", queueId).put("submitted", true));

@@ -2,7 +2,6 @@ package org.elves.center.openapi;
 
 import org.apache.camel.Exchange;
 import org.elves.center.common.Replies;
-import org.elves.center.common.RpcCodec;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ApiSignature;
 import org.elves.protocol.ElvesException;
@@ -52,7 +51,7 @@ public class CronApi {
         body.put("timezone", timezone);
         body.put("side", side);
         body.put("auth_id", r.get(ApiSignature.AUTH_ID));
-        return call(exchange, "createCron", body);
+        return ComponentCalls.call(exchange, "cron", "createCron", body);
     }
 
     public Map<String, Object> start(ApiRequest r, Exchange exchange) {
@@ -77,17 +76,12 @@ public class CronApi {
         enabled();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ip", ApiParams.ip(r));
-        return call(exchange, "cronList", body);
+        return ComponentCalls.call(exchange, "cron", "cronList", body);
     }
 
-    /** createCron answers {flag, error, id}; the API's result is {id}. */
+    /** createX answers {flag, error, id}; the API's result is {id}. */
     public Map<String, Object> idResult(Map<String, Object> reply) {
-        if (!Replies.isOk(reply)) {
-            return reply;
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("id", reply.get("id"));
-        return Replies.ok(result);
+        return ComponentCalls.idResult(reply);
     }
 
     /**
@@ -118,19 +112,12 @@ public class CronApi {
         enabled();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", ApiParams.cronId(r));
-        return call(exchange, func, body);
+        return ComponentCalls.call(exchange, "cron", func, body);
     }
 
     private void enabled() {
         if (!config.getBoolean("elves.openapi.cron.enabled", true)) {
             throw new ElvesException(ErrorCode.MODULE_CRON_DISABLED);
         }
-    }
-
-    private static Map<String, Object> call(Exchange exchange, String func, Map<String, Object> body) {
-        exchange.setProperty(RpcCodec.FROM, "openapi");
-        exchange.setProperty(RpcCodec.TO, "cron");
-        exchange.setProperty(RpcCodec.FUNC, func);
-        return body;
     }
 }

@@ -1,8 +1,6 @@
 package org.elves.center.openapi;
 
 import org.apache.camel.Exchange;
-import org.elves.center.common.Replies;
-import org.elves.center.common.RpcCodec;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ApiSignature;
 import org.elves.protocol.ElvesException;
@@ -28,7 +26,7 @@ public class QueueApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("app", ApiParams.app(r));
         body.put("auth_id", r.get(ApiSignature.AUTH_ID));
-        return call(exchange, "createQueue", body);
+        return ComponentCalls.call(exchange, "queue", "createQueue", body);
     }
 
     public Map<String, Object> addTask(ApiRequest r, Exchange exchange) {
@@ -37,7 +35,7 @@ public class QueueApi {
         body.put("id", ApiParams.queueId(r));
         task(r, body);
         body.put("depend_task_id", r.get("depend_task_id"));
-        return call(exchange, "addTask", body);
+        return ComponentCalls.call(exchange, "queue", "addTask", body);
     }
 
     public Map<String, Object> commit(ApiRequest r, Exchange exchange) {
@@ -59,17 +57,12 @@ public class QueueApi {
         body.put("app", ApiParams.app(r));
         body.put("auth_id", r.get(ApiSignature.AUTH_ID));
         task(r, body);
-        return call(exchange, "quickQueue", body);
+        return ComponentCalls.call(exchange, "queue", "quickQueue", body);
     }
 
-    /** createQueue and addTask answer {flag, error, id}; the API's result is {id}. */
+    /** createX answers {flag, error, id}; the API's result is {id}. */
     public Map<String, Object> idResult(Map<String, Object> reply) {
-        if (!Replies.isOk(reply)) {
-            return reply;
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("id", reply.get("id"));
-        return Replies.ok(result);
+        return ComponentCalls.idResult(reply);
     }
 
     private void task(ApiRequest r, Map<String, Object> body) {
@@ -85,19 +78,12 @@ public class QueueApi {
         enabled();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", ApiParams.queueId(r));
-        return call(exchange, func, body);
+        return ComponentCalls.call(exchange, "queue", func, body);
     }
 
     private void enabled() {
         if (!config.getBoolean("elves.openapi.queue.enabled", true)) {
             throw new ElvesException(ErrorCode.MODULE_QUEUE_DISABLED);
         }
-    }
-
-    private static Map<String, Object> call(Exchange exchange, String func, Map<String, Object> body) {
-        exchange.setProperty(RpcCodec.FROM, "openapi");
-        exchange.setProperty(RpcCodec.TO, "queue");
-        exchange.setProperty(RpcCodec.FUNC, func);
-        return body;
     }
 }
