@@ -32,7 +32,9 @@ struct AgentInfo {
   6: optional i64 startTime,  // agent start, ms since the epoch
   7: optional list<string> ipList,  // every address of the machine
   8: optional i32 interval,   // the agent's heartbeat period, seconds
-  9: optional i32 port        // the agent's Thrift port (the original assumes one port for all)
+  9: optional i32 port,       // the agent's Thrift port (the original assumes one port for all)
+  10: optional string appStatus  // JSON {"app":{"version","state","error"}}: how distributed apps
+                                 // fared (state installed | downloading | failed)
 }
 
 service AgentService {

@@ -264,11 +264,12 @@ class AgentInfo(object):
      - ipList
      - interval
      - port
+     - appStatus
 
     """
 
 
-    def __init__(self, id=None, ip=None, version=None, apps=None, type=None, startTime=None, ipList=None, interval=None, port=None,):
+    def __init__(self, id=None, ip=None, version=None, apps=None, type=None, startTime=None, ipList=None, interval=None, port=None, appStatus=None,):
         self.id = id
         self.ip = ip
         self.version = version
@@ -278,6 +279,7 @@ class AgentInfo(object):
         self.ipList = ipList
         self.interval = interval
         self.port = port
+        self.appStatus = appStatus
 
     def read(self, iprot):
         if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
@@ -338,6 +340,11 @@ class AgentInfo(object):
                     self.port = iprot.readI32()
                 else:
                     iprot.skip(ftype)
+            elif fid == 10:
+                if ftype == TType.STRING:
+                    self.appStatus = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
             else:
                 iprot.skip(ftype)
             iprot.readFieldEnd()
@@ -386,6 +393,10 @@ class AgentInfo(object):
         if self.port is not None:
             oprot.writeFieldBegin('port', TType.I32, 9)
             oprot.writeI32(self.port)
+            oprot.writeFieldEnd()
+        if self.appStatus is not None:
+            oprot.writeFieldBegin('appStatus', TType.STRING, 10)
+            oprot.writeString(self.appStatus.encode('utf-8') if sys.version_info[0] == 2 else self.appStatus)
             oprot.writeFieldEnd()
         oprot.writeFieldStop()
         oprot.writeStructEnd()
@@ -437,6 +448,7 @@ AgentInfo.thrift_spec = (
     (7, TType.LIST, 'ipList', (TType.STRING, 'UTF8', False), None, ),  # 7
     (8, TType.I32, 'interval', None, None, ),  # 8
     (9, TType.I32, 'port', None, None, ),  # 9
+    (10, TType.STRING, 'appStatus', 'UTF8', None, ),  # 10
 )
 fix_spec(all_structs)
 del all_structs

@@ -19,6 +19,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
   private static final org.apache.thrift.protocol.TField IP_LIST_FIELD_DESC = new org.apache.thrift.protocol.TField("ipList", org.apache.thrift.protocol.TType.LIST, (short)7);
   private static final org.apache.thrift.protocol.TField INTERVAL_FIELD_DESC = new org.apache.thrift.protocol.TField("interval", org.apache.thrift.protocol.TType.I32, (short)8);
   private static final org.apache.thrift.protocol.TField PORT_FIELD_DESC = new org.apache.thrift.protocol.TField("port", org.apache.thrift.protocol.TType.I32, (short)9);
+  private static final org.apache.thrift.protocol.TField APP_STATUS_FIELD_DESC = new org.apache.thrift.protocol.TField("appStatus", org.apache.thrift.protocol.TType.STRING, (short)10);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new AgentInfoStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new AgentInfoTupleSchemeFactory();
@@ -32,6 +33,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
   public @org.apache.thrift.annotation.Nullable java.util.List<java.lang.String> ipList; // optional
   public int interval; // optional
   public int port; // optional
+  public @org.apache.thrift.annotation.Nullable java.lang.String appStatus; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -43,7 +45,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     START_TIME((short)6, "startTime"),
     IP_LIST((short)7, "ipList"),
     INTERVAL((short)8, "interval"),
-    PORT((short)9, "port");
+    PORT((short)9, "port"),
+    APP_STATUS((short)10, "appStatus");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -77,6 +80,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           return INTERVAL;
         case 9: // PORT
           return PORT;
+        case 10: // APP_STATUS
+          return APP_STATUS;
         default:
           return null;
       }
@@ -124,7 +129,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
   private static final int __INTERVAL_ISSET_ID = 1;
   private static final int __PORT_ISSET_ID = 2;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.TYPE,_Fields.START_TIME,_Fields.IP_LIST,_Fields.INTERVAL,_Fields.PORT};
+  private static final _Fields optionals[] = {_Fields.TYPE,_Fields.START_TIME,_Fields.IP_LIST,_Fields.INTERVAL,_Fields.PORT,_Fields.APP_STATUS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -147,6 +152,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     tmpMap.put(_Fields.PORT, new org.apache.thrift.meta_data.FieldMetaData("port", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+    tmpMap.put(_Fields.APP_STATUS, new org.apache.thrift.meta_data.FieldMetaData("appStatus", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(AgentInfo.class, metaDataMap);
   }
@@ -194,6 +201,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     }
     this.interval = other.interval;
     this.port = other.port;
+    if (other.isSetAppStatus()) {
+      this.appStatus = other.appStatus;
+    }
   }
 
   @Override
@@ -215,6 +225,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     this.interval = 0;
     setPortIsSet(false);
     this.port = 0;
+    this.appStatus = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -452,6 +463,31 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __PORT_ISSET_ID, value);
   }
 
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getAppStatus() {
+    return this.appStatus;
+  }
+
+  public AgentInfo setAppStatus(@org.apache.thrift.annotation.Nullable java.lang.String appStatus) {
+    this.appStatus = appStatus;
+    return this;
+  }
+
+  public void unsetAppStatus() {
+    this.appStatus = null;
+  }
+
+  /** Returns true if field appStatus is set (has been assigned a value) and false otherwise */
+  public boolean isSetAppStatus() {
+    return this.appStatus != null;
+  }
+
+  public void setAppStatusIsSet(boolean value) {
+    if (!value) {
+      this.appStatus = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -527,6 +563,14 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       }
       break;
 
+    case APP_STATUS:
+      if (value == null) {
+        unsetAppStatus();
+      } else {
+        setAppStatus((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -561,6 +605,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     case PORT:
       return getPort();
 
+    case APP_STATUS:
+      return getAppStatus();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -591,6 +638,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       return isSetInterval();
     case PORT:
       return isSetPort();
+    case APP_STATUS:
+      return isSetAppStatus();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -689,6 +738,15 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         return false;
     }
 
+    boolean this_present_appStatus = true && this.isSetAppStatus();
+    boolean that_present_appStatus = true && that.isSetAppStatus();
+    if (this_present_appStatus || that_present_appStatus) {
+      if (!(this_present_appStatus && that_present_appStatus))
+        return false;
+      if (!this.appStatus.equals(that.appStatus))
+        return false;
+    }
+
     return true;
   }
 
@@ -731,6 +789,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     hashCode = hashCode * 8191 + ((isSetPort()) ? 131071 : 524287);
     if (isSetPort())
       hashCode = hashCode * 8191 + port;
+
+    hashCode = hashCode * 8191 + ((isSetAppStatus()) ? 131071 : 524287);
+    if (isSetAppStatus())
+      hashCode = hashCode * 8191 + appStatus.hashCode();
 
     return hashCode;
   }
@@ -833,6 +895,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetAppStatus(), other.isSetAppStatus());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAppStatus()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.appStatus, other.appStatus);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -924,6 +996,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (!first) sb.append(", ");
       sb.append("port:");
       sb.append(this.port);
+      first = false;
+    }
+    if (isSetAppStatus()) {
+      if (!first) sb.append(", ");
+      sb.append("appStatus:");
+      if (this.appStatus == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.appStatus);
+      }
       first = false;
     }
     sb.append(")");
@@ -1055,6 +1137,14 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 10: // APP_STATUS
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.appStatus = iprot.readString();
+              struct.setAppStatusIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1127,6 +1217,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeI32(struct.port);
         oprot.writeFieldEnd();
       }
+      if (struct.appStatus != null) {
+        if (struct.isSetAppStatus()) {
+          oprot.writeFieldBegin(APP_STATUS_FIELD_DESC);
+          oprot.writeString(struct.appStatus);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1173,7 +1270,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (struct.isSetPort()) {
         optionals.set(8);
       }
-      oprot.writeBitSet(optionals, 9);
+      if (struct.isSetAppStatus()) {
+        optionals.set(9);
+      }
+      oprot.writeBitSet(optionals, 10);
       if (struct.isSetId()) {
         oprot.writeString(struct.id);
       }
@@ -1207,12 +1307,15 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (struct.isSetPort()) {
         oprot.writeI32(struct.port);
       }
+      if (struct.isSetAppStatus()) {
+        oprot.writeString(struct.appStatus);
+      }
     }
 
     @Override
     public void read(org.apache.thrift.protocol.TProtocol prot, AgentInfo struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-      java.util.BitSet incoming = iprot.readBitSet(9);
+      java.util.BitSet incoming = iprot.readBitSet(10);
       if (incoming.get(0)) {
         struct.id = iprot.readString();
         struct.setIdIsSet(true);
@@ -1257,6 +1360,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (incoming.get(8)) {
         struct.port = iprot.readI32();
         struct.setPortIsSet(true);
+      }
+      if (incoming.get(9)) {
+        struct.appStatus = iprot.readString();
+        struct.setAppStatusIsSet(true);
       }
     }
   }

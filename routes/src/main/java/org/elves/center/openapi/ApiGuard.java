@@ -62,11 +62,11 @@ public class ApiGuard {
             throw new ElvesException(ErrorCode.SIGN_TIMEOUT,
                     "timestamp is " + (now - ts) + " s away from the server's clock; the window is " + window + " s");
         }
-        String key = keys.keyFor(request.get(ApiSignature.AUTH_ID));
+        ApiKey key = keys.find(request.get(ApiSignature.AUTH_ID));
         if (key == null) {
             throw new ElvesException(ErrorCode.AUTH_ID_NOT_FOUND);
         }
-        if (!ApiSignature.verify(request.path(), request.params(), key, sign)) {
+        if (!ApiSignature.verify(request.path(), request.params(), key.secret(), sign)) {
             throw new ElvesException(ErrorCode.SIGN_ERROR);
         }
     }

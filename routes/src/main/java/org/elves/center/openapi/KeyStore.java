@@ -1,7 +1,7 @@
 package org.elves.center.openapi;
 
-/** Where OpenAPI finds the signing key of an auth_id (simple mode now, the Supervisor later). */
+/** Where OpenAPI finds the key of an auth_id: the configured admin pair, and the Supervisor's keys. */
 public interface KeyStore {
-    /** The secret key of this auth_id, or null when the auth_id is unknown. */
-    String keyFor(String authId);
+    /** The key of this auth_id, or null when the auth_id is unknown. */
+    ApiKey find(String authId);
 }

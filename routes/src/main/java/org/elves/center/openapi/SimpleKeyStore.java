@@ -14,9 +14,9 @@ public class SimpleKeyStore implements KeyStore {
     }
 
     @Override
-    public String keyFor(String authId) {
+    public ApiKey find(String authId) {
         String id = config.get("elves.openapi.auth.id", "");
         String key = config.get("elves.openapi.auth.key", "");
-        return !id.isEmpty() && !key.isEmpty() && id.equals(authId) ? key : null;
+        return !id.isEmpty() && !key.isEmpty() && id.equals(authId) ? ApiKey.admin(id, key) : null;
     }
 }
