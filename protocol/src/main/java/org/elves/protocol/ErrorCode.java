@@ -32,6 +32,12 @@ public enum ErrorCode {
     PARAM_TIMEZONE("403.11", "Request Params (timezone) Illegal"),
     /** extension: a cron's side is neither center nor agent. */
     PARAM_CRON_SIDE("403.12", "Request Params (side) Illegal"),
+    /** extension: an app version is not [A-Za-z0-9.-]+ (1-30 characters). */
+    PARAM_VERSION("403.13", "Request Params (version) Illegal"),
+    /** extension: an uploaded package is not a zip, too big, or not what its sha256 says. */
+    PARAM_PACKAGE("403.14", "Request Params (package) Illegal"),
+    /** extension: agents is neither "*" nor a comma list of IPv4 addresses. */
+    PARAM_AGENTS("403.15", "Request Params (agents) Illegal"),
     /** extension: an unknown API path. */
     PATH_NOT_FOUND("404.1", "Request Path Not Found"),
     SEND_JOB_FAIL("410.1", "Send Job To Agent Fail"),
@@ -44,6 +50,10 @@ public enum ErrorCode {
     DEPEND_TASK_NOT_FOUND("412.4", "Depend Task Not Found"),
     AUTH_ID_NOT_FOUND("413.1", "AuthId Not Found"),
     APP_NOT_FOUND("413.2", "App Not Found"),
+    /** extension: the app exists but not in this version. */
+    APP_VERSION_NOT_FOUND("413.3", "App Version Not Found"),
+    /** extension: an app of this name exists already. */
+    APP_EXISTS("413.4", "App Exists"),
     AGENT_NOT_FOUND("414.1", "Agent Info Not Found"),
     /** extension: the agent is known but has not sent a heartbeat within the online window. */
     AGENT_OFFLINE("414.2", "Agent Offline"),

@@ -76,6 +76,11 @@ public final class Center implements AutoCloseable {
             main.addInitialProperty("camel.server.enabled", "true");
             main.addInitialProperty("camel.server.host", config.get("elves.openapi.host", "127.0.0.1"));
             main.addInitialProperty("camel.server.port", config.get("elves.openapi.port", "9091"));
+        } else if (components.contains(Component.SUPERVISOR)) {
+            // packages and the admin page: on OpenAPI's server when both run here, else on their own
+            main.addInitialProperty("camel.server.enabled", "true");
+            main.addInitialProperty("camel.server.host", config.get("elves.supervisor.host", "127.0.0.1"));
+            main.addInitialProperty("camel.server.port", config.get("elves.supervisor.port", "9092"));
         }
         main.start();
         List<InstanceRegistration> registrations = new ArrayList<>();

@@ -6,6 +6,7 @@ import org.elves.center.heartbeat.HeartbeatConfiguration;
 import org.elves.center.openapi.OpenApiConfiguration;
 import org.elves.center.queue.QueueConfiguration;
 import org.elves.center.scheduler.SchedulerConfiguration;
+import org.elves.center.supervisor.SupervisorConfiguration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ public enum Component {
     SCHEDULER(SchedulerConfiguration.class),
     QUEUE(QueueConfiguration.class),
     CRON(CronConfiguration.class),
+    SUPERVISOR(SupervisorConfiguration.class),
     OPENAPI(OpenApiConfiguration.class);
 
     private final Class<? extends CamelConfiguration> configuration;

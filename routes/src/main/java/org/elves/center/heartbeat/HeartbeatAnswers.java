@@ -17,18 +17,31 @@ import java.util.Map;
 public class HeartbeatAnswers {
     private final ElvesConfig config;
     private final AgentCronTable crons;
+    private final DeployTable deployments;
 
-    public HeartbeatAnswers(ElvesConfig config, AgentCronTable crons) {
+    public HeartbeatAnswers(ElvesConfig config, AgentCronTable crons, DeployTable deployments) {
         this.config = config;
         this.crons = crons;
+        this.deployments = deployments;
     }
 
-    /** {"data": apps} and, once the Cron component told this Heartbeat, "crons": the agent's list. */
+    /**
+     * {"data": apps}; once the Supervisor told this Heartbeat its deployments, "packages": where
+     * to get each app deployed here and its SHA-256 (data then lists exactly those apps); once the
+     * Cron component told it, "crons": the agent's list.
+     */
     public String appsFor(AgentState state) {
-        String configured = config.get("elves.heartbeat.local-app-info", "");
-        Map<String, Object> apps = configured.isBlank() ? state.apps() : Json.object(configured);
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("data", apps);
+        Map<String, Object> packages = deployments.packagesFor(state.ip());
+        if (packages != null) {
+            Map<String, Object> apps = new LinkedHashMap<>();
+            packages.forEach((app, pkg) -> apps.put(app, ((Map<?, ?>) pkg).get("version")));
+            answer.put("data", apps);
+            answer.put("packages", packages);
+        } else {
+            String configured = config.get("elves.heartbeat.local-app-info", "");
+            answer.put("data", configured.isBlank() ? state.apps() : Json.object(configured));
+        }
         Map<String, Object> agentCrons = crons.forIp(state.ip());
         if (agentCrons != null) {
             answer.put("crons", agentCrons);

@@ -29,10 +29,16 @@ public class HeartbeatConfiguration implements CamelConfiguration {
         return new AgentCronTable();
     }
 
+    @BindToRegistry("deployTable")
+    public DeployTable deployTable() {
+        return new DeployTable();
+    }
+
     @BindToRegistry("heartbeatAnswers")
     public HeartbeatAnswers heartbeatAnswers(@BeanInject("elvesConfig") ElvesConfig config,
-                                             @BeanInject("agentCronTable") AgentCronTable crons) {
-        return new HeartbeatAnswers(config, crons);
+                                             @BeanInject("agentCronTable") AgentCronTable crons,
+                                             @BeanInject("deployTable") DeployTable deployments) {
+        return new HeartbeatAnswers(config, crons, deployments);
     }
 
     @PropertyInject("elves.heartbeat.host")

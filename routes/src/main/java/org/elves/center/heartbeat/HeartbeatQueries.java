@@ -147,7 +147,19 @@ public class HeartbeatQueries {
         info.put("asset", state.asset());
         info.put("last_hb_time", ElvesTime.format(state.lastSeen()));
         info.put("apps", state.apps());
+        if (state.info().isSetAppStatus()) {
+            // how distributed apps fared on the agent (ours; an original agent sends none)
+            info.put("app_status", appStatus(state.info().getAppStatus()));
+        }
         return info;
+    }
+
+    private static Object appStatus(String json) {
+        try {
+            return org.elves.protocol.Json.object(json);
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
     }
 
     private AgentState known(String ip) {

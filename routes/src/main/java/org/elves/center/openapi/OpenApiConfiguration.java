@@ -9,12 +9,17 @@ import org.elves.config.ElvesConfig;
 public class OpenApiConfiguration implements CamelConfiguration {
 
     @BindToRegistry("apiKeys")
-    public KeyStore apiKeys(@BeanInject("elvesConfig") ElvesConfig config) {
-        return new SimpleKeyStore(config);
+    public SupervisorKeys apiKeys(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new SupervisorKeys(config);
+    }
+
+    @BindToRegistry("adminApi")
+    public AdminApi adminApi() {
+        return new AdminApi();
     }
 
     @BindToRegistry("apiGuard")
-    public ApiGuard apiGuard(@BeanInject("apiKeys") KeyStore keys, @BeanInject("elvesConfig") ElvesConfig config) {
+    public ApiGuard apiGuard(@BeanInject("apiKeys") SupervisorKeys keys, @BeanInject("elvesConfig") ElvesConfig config) {
         return new ApiGuard(keys, config, () -> System.currentTimeMillis() / 1000);
     }
 

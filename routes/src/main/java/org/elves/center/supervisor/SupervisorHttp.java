@@ -1,0 +1,67 @@
+package org.elves.center.supervisor;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What the Supervisor serves over HTTP without a signature: app packages for the agents (their
+ * integrity comes from the SHA-256 the signed deployment carries, checked by the agent before
+ * anything is installed) and the admin page's static files (the page signs its own API calls).
+ */
+public class SupervisorHttp {
+    private static final Pattern FILE = Pattern.compile("[a-z0-9-]+\\.(html|js|css)");
+    private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
+            "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
+    private static final String PAGES = "org/elves/center/supervisor/admin/";
+
+    private final SupervisorService service;
+
+    public SupervisorHttp(SupervisorService service) {
+        this.service = service;
+    }
+
+    /** GET /packages/{app}/{version}: the zip, or 404. */
+    public void servePackage(Exchange exchange) {
+        Message m = exchange.getMessage();
+        byte[] data = service.packageBytes(m.getHeader("app", String.class), m.getHeader("version", String.class));
+        if (data == null) {
+            notFound(m, "no such package");
+            return;
+        }
+        m.setHeader(Exchange.CONTENT_TYPE, "application/zip");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        m.setBody(data);
+    }
+
+    /** GET /admin/ and /admin/{file}: the admin page's files from the class path. */
+    public void servePage(Exchange exchange) throws IOException {
+        Message m = exchange.getMessage();
+        String file = m.getHeader("file", String.class);
+        if (file == null || file.isEmpty()) {
+            file = "index.html";
+        }
+        InputStream in = FILE.matcher(file).matches() ? getClass().getClassLoader().getResourceAsStream(PAGES + file) : null;
+        if (in == null) {
+            notFound(m, "no such page");
+            return;
+        }
+        try (in) {
+            m.setHeader(Exchange.CONTENT_TYPE, TYPES.get(file.substring(file.lastIndexOf('.') + 1)));
+            m.setHeader("Cache-Control", "no-store");
+            m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            m.setBody(in.readAllBytes());
+        }
+    }
+
+    private static void notFound(Message m, String why) {
+        m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+        m.setBody(why.getBytes(StandardCharsets.UTF_8));
+    }
+}
