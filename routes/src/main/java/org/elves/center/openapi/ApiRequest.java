@@ -7,20 +7,46 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The decoded parameters of one API call, from the query string and a form body together. Parsed
  * here rather than taken from HTTP headers so that what is verified is exactly what was sent: a
  * name given twice is refused, since a signature over it would be ambiguous (reference G2).
+ * Once {@link ApiGuard} has verified it, it carries the caller's {@link ApiKey} ({@link #key()},
+ * null before), so endpoints can ask what the caller may do.
+ *
+ * @param method the HTTP method, upper case (signed by hmac-sha256)
+ * @param path   the path exactly as requested
+ * @param params the decoded parameters
+ * @param key    the verified caller's key, or null when not (yet) verified
  */
-public record ApiRequest(String path, Map<String, String> params) {
+public record ApiRequest(String method, String path, Map<String, String> params, ApiKey key) {
+
+    public ApiRequest {
+        method = method == null || method.isEmpty() ? "GET" : method.toUpperCase(Locale.ROOT);
+    }
+
+    /** An unverified GET request. */
+    public ApiRequest(String path, Map<String, String> params) {
+        this("GET", path, params, null);
+    }
 
     public static ApiRequest parse(String path, String rawQuery, String formBody) {
+        return parse("GET", path, rawQuery, formBody);
+    }
+
+    public static ApiRequest parse(String method, String path, String rawQuery, String formBody) {
         Map<String, String> params = new LinkedHashMap<>();
         addPairs(params, rawQuery);
         addPairs(params, formBody);
-        return new ApiRequest(path, Collections.unmodifiableMap(params));
+        return new ApiRequest(method, path, Collections.unmodifiableMap(params), null);
+    }
+
+    /** This request, verified as sent with {@code key}. */
+    public ApiRequest withKey(ApiKey key) {
+        return new ApiRequest(method, path, params, key);
     }
 
     /** The value, or "" when absent. */
@@ -31,6 +57,13 @@ public record ApiRequest(String path, Map<String, String> params) {
 
     public boolean has(String name) {
         return params.containsKey(name);
+    }
+
+    /** Without the key's secret (a record's own toString would print it). */
+    @Override
+    public String toString() {
+        return "ApiRequest[" + method + " " + path + " " + params.keySet()
+                + (key == null ? "" : " as " + key.authId()) + "]";
     }
 
     private static void addPairs(Map<String, String> params, String encoded) {
