@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -50,9 +51,15 @@ public class ApiGuard {
         String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
         String rawQuery = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
-        String form = contentType != null && contentType.startsWith(FORM)
-                ? exchange.getMessage().getBody(String.class) : null;
-        return verify(ApiRequest.parse(method, requestPath(uri, path), rawQuery, form));
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {
+            return verify(ApiRequest.parse(method, requestPath(uri, path), rawQuery, (String) null));
+        }
+        // platform-http (Vert.x) hands a form body over already decoded, as a map (a list for a
+        // repeated name); other HTTP consumers leave it as text
+        Object body = exchange.getMessage().getBody();
+        return verify(body instanceof Map<?, ?> decoded
+                ? ApiRequest.parse(method, requestPath(uri, path), rawQuery, decoded)
+                : ApiRequest.parse(method, requestPath(uri, path), rawQuery, exchange.getMessage().getBody(String.class)));
     }
 
     /** The request with its key when its signature holds and the key may do it; a coded error otherwise. */

@@ -5,6 +5,7 @@ import org.elves.protocol.ErrorCode;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -44,6 +45,27 @@ public record ApiRequest(String method, String path, Map<String, String> params,
         return new ApiRequest(method, path, Collections.unmodifiableMap(params), null);
     }
 
+    /**
+     * A request whose form body the HTTP consumer already decoded into a map (name → value, or
+     * a list of the values of a name given more than once, which is refused).
+     */
+    public static ApiRequest parse(String method, String path, String rawQuery, Map<?, ?> decodedForm) {
+        Map<String, String> params = new LinkedHashMap<>();
+        addPairs(params, rawQuery);
+        for (Map.Entry<?, ?> e : decodedForm.entrySet()) {
+            Object value = e.getValue();
+            if (value instanceof Collection<?> values) {
+                if (values.size() != 1) {
+                    throw new ElvesException(ErrorCode.PARAM_REPEATED,
+                            "parameter " + e.getKey() + " is given more than once");
+                }
+                value = values.iterator().next();
+            }
+            add(params, String.valueOf(e.getKey()), value == null ? "" : String.valueOf(value));
+        }
+        return new ApiRequest(method, path, Collections.unmodifiableMap(params), null);
+    }
+
     /** This request, verified as sent with {@code key}. */
     public ApiRequest withKey(ApiKey key) {
         return new ApiRequest(method, path, params, key);
@@ -77,9 +99,13 @@ public record ApiRequest(String method, String path, Map<String, String> params,
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            if (params.putIfAbsent(name, value) != null) {
-                throw new ElvesException(ErrorCode.PARAM_REPEATED, "parameter " + name + " is given more than once");
-            }
+            add(params, name, value);
+        }
+    }
+
+    private static void add(Map<String, String> params, String name, String value) {
+        if (params.putIfAbsent(name, value) != null) {
+            throw new ElvesException(ErrorCode.PARAM_REPEATED, "parameter " + name + " is given more than once");
         }
     }
 

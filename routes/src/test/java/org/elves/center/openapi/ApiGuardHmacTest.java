@@ -284,8 +284,19 @@ class ApiGuardHmacTest {
 
     @Test
     void unverifiedRequestsHaveNoKey() {
-        assertNull(ApiRequest.parse("post", PATH, "a=1", null).key());
-        assertEquals("POST", ApiRequest.parse("post", PATH, "a=1", null).method());
+        assertNull(ApiRequest.parse("post", PATH, "a=1", (String) null).key());
+        assertEquals("POST", ApiRequest.parse("post", PATH, "a=1", (String) null).method());
         assertEquals("GET", new ApiRequest(PATH, Map.of()).method());
+    }
+
+    @Test
+    void aFormBodyDecodedByTheHttpConsumerCounts() {
+        ApiRequest r = ApiRequest.parse("POST", PATH, "a=1", Map.of("b", "x y", "c", java.util.List.of("z")));
+        assertEquals(Map.of("a", "1", "b", "x y", "c", "z"), r.params());
+        ElvesException e = assertThrows(ElvesException.class,
+                () -> ApiRequest.parse("POST", PATH, null, Map.of("b", java.util.List.of("1", "2"))));
+        assertEquals(ErrorCode.PARAM_REPEATED, e.code());
+        e = assertThrows(ElvesException.class, () -> ApiRequest.parse("POST", PATH, "b=1", Map.of("b", "2")));
+        assertEquals(ErrorCode.PARAM_REPEATED, e.code());
     }
 }
