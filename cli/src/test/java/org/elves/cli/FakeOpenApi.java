@@ -23,8 +23,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A stand-in OpenAPI on 127.0.0.1: checks every request's signature as the reference says
- * (recomputed from the received parameters with the shared ApiSignature), then answers per ip:
+ * A stand-in OpenAPI on 127.0.0.1: checks every request's signature as the center does, md5 or
+ * hmac-sha256 with its nonce (recomputed from the received method, path and parameters with the
+ * shared ApiSignature; a nonce used twice is refused), then answers per ip:
  * <ul>
  * <li>10.0.0.1: ok, worker_flag "1", a two-line message, cost "74"</li>
  * <li>10.0.0.2: worker failure, worker_flag "0"</li>
@@ -49,6 +50,7 @@ public final class FakeOpenApi implements AutoCloseable {
     private final List<Map<String, String>> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> methods = Collections.synchronizedList(new ArrayList<>());
     private final List<String> paths = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.Set<String> nonces = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Route route;
@@ -141,7 +143,7 @@ public final class FakeOpenApi implements AutoCloseable {
                 send(exchange, 502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
                 return;
             }
-            ErrorCode authError = checkSignature(path, params);
+            ErrorCode authError = checkSignature(exchange.getRequestMethod(), path, params);
             if (authError != null) {
                 sendError(exchange, authError);
                 return;
@@ -160,18 +162,19 @@ public final class FakeOpenApi implements AutoCloseable {
         }
     }
 
-    /** The reference's check order (§3.2.1 step 8), with the window of the original center. */
-    private static ErrorCode checkSignature(String path, Map<String, String> params) {
+    /** The center's check order (docs/api.md "Signing"), with the window of the original center. */
+    private ErrorCode checkSignature(String method, String path, Map<String, String> params) {
         for (String name : List.of(ApiSignature.TIMESTAMP, ApiSignature.SIGN_TYPE, ApiSignature.SIGN,
                 ApiSignature.AUTH_ID)) {
             if (!params.containsKey(name)) {
                 return ErrorCode.MISSING_SIGN_PARAM;
             }
         }
-        if (!"md5".equalsIgnoreCase(params.get(ApiSignature.SIGN_TYPE))) {
+        boolean hmac = ApiSignature.HMAC_SHA256.equalsIgnoreCase(params.get(ApiSignature.SIGN_TYPE));
+        if (!hmac && !ApiSignature.MD5.equalsIgnoreCase(params.get(ApiSignature.SIGN_TYPE))) {
             return ErrorCode.SIGN_TYPE_ILLEGAL;
         }
-        if (params.get(ApiSignature.SIGN).length() != 32) {
+        if (params.get(ApiSignature.SIGN).length() != (hmac ? 64 : 32)) {
             return ErrorCode.SIGN_LENGTH_ILLEGAL;
         }
         if (!params.get(ApiSignature.TIMESTAMP).matches("\\d+")) {
@@ -181,8 +184,15 @@ public final class FakeOpenApi implements AutoCloseable {
         if (Math.abs(age) >= 180) {
             return ErrorCode.SIGN_TIMEOUT;
         }
-        if (!ApiSignature.verify(path, params, KEY, params.get(ApiSignature.SIGN))) {
+        if (hmac && !ApiSignature.validNonce(params.get(ApiSignature.NONCE))) {
+            return ErrorCode.MISSING_SIGN_PARAM;
+        }
+        if (hmac ? !ApiSignature.verifyHmac(method, path, params, KEY, params.get(ApiSignature.SIGN))
+                : !ApiSignature.verify(path, params, KEY, params.get(ApiSignature.SIGN))) {
             return ErrorCode.SIGN_ERROR;
+        }
+        if (hmac && !nonces.add(params.get(ApiSignature.NONCE))) {
+            return ErrorCode.NONCE_REPLAYED;
         }
         return null;
     }

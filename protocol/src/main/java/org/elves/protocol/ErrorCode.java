@@ -14,6 +14,11 @@ public enum ErrorCode {
     PERMISSION_DENIED("401.6", "Unauthorized AuthId Permission Denied"),
     SIGN_TIMEOUT("401.7", "Unauthorized Sign Timeout"),
     TIMESTAMP_ILLEGAL("401.8", "Unauthorized Timestamp Is Illegal"),
+    /**
+     * extension: an hmac-sha256 request whose auth_id and nonce were already seen within the
+     * signature window (a replay); checked after the signature, so forgeries never reach it.
+     */
+    NONCE_REPLAYED("401.9", "Unauthorized Nonce Replayed"),
     MODULE_SUPERVISOR_DISABLED("402.1", "Require Module (supervisor) Not Enabled"),
     MODULE_CRON_DISABLED("402.2", "Require Module (cron) Not Enabled"),
     MODULE_QUEUE_DISABLED("402.3", "Require Module (queue) Not Enabled"),
@@ -58,6 +63,11 @@ public enum ErrorCode {
     /** extension: the agent is known but has not sent a heartbeat within the online window. */
     AGENT_OFFLINE("414.2", "Agent Offline"),
     INTERNAL("500", "Internal ServerError"),
+    /**
+     * extension: the OpenAPI instance's nonce cache is full of unexpired nonces, so it cannot
+     * tell a replay from a fresh hmac-sha256 request and refuses it rather than forget; retry later.
+     */
+    NONCE_CACHE_FULL("503.1", "Service Busy Nonce Cache Full"),
     /** extension: a center component did not answer an rpc.call in time. */
     COMPONENT_TIMEOUT("500.1", "Internal Component Timeout");
 

@@ -50,6 +50,51 @@ class ApiSignatureTest {
         assertEquals("/x?a=1&b=", ApiSignature.stringToSign("//x", params));
     }
 
+    /** The worked example of docs/api.md "Signing", HMAC-SHA256. */
+    @Test
+    void hmacWorkedExampleOfTheDocs() {
+        Map<String, String> params = exampleB();
+        params.put("nonce", "4f1c2b7e9a0d43c5");
+        params.put("sign_type", "hmac-sha256");
+        assertEquals("GET\n/api/v2/rt/exec\napp=apptest&auth_id=1&func=helloword&ip=192.168.1.10"
+                        + "&nonce=4f1c2b7e9a0d43c5&param={\"my\":\"toryzen\"}&sign_type=hmac-sha256"
+                        + "&timeout=30&timestamp=1500000000",
+                ApiSignature.canonicalString("get", "/api/v2/rt/exec", params));
+        String sign = "ab96214cec75d94e0134d19577c1e3e8bf6e23f6abcaf9a40fd98e4c4b9b3fd9";
+        assertEquals(sign, ApiSignature.hmacSign("GET", "/api/v2/rt/exec", params, "123456"));
+        params.put("sign", sign);
+        assertTrue(ApiSignature.verifyHmac("GET", "/api/v2/rt/exec", params, "123456", sign.toUpperCase()));
+        assertFalse(ApiSignature.verifyHmac("POST", "/api/v2/rt/exec", params, "123456", sign));
+        assertFalse(ApiSignature.verifyHmac("GET", "/api/v2/rt/exec", params, "654321", sign));
+        assertFalse(ApiSignature.verifyHmac("GET", "/api/v2/rt/exec", params, "123456", null));
+        params.put("sign_type", "HMAC-SHA256");
+        assertFalse(ApiSignature.verifyHmac("GET", "/api/v2/rt/exec", params, "123456", sign),
+                "sign_type is signed as sent");
+    }
+
+    @Test
+    void hmacSignsEmptyValuesInCodePointOrder() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("\uD83D\uDE00", "emoji");
+        params.put("\uFF21", "fullwidth A");
+        params.put("b", "");
+        params.put("a", "1");
+        params.put("sign", "left out");
+        // UTF-16 order would put the surrogate pair (0xD83D) before U+FF21; UTF-8 bytes do not
+        assertEquals("POST\n/x\na=1&b=&\uFF21=fullwidth A&\uD83D\uDE00=emoji",
+                ApiSignature.canonicalString("POST", "//x", params));
+    }
+
+    @Test
+    void noncesAreSixteenToSixtyFourSafeCharacters() {
+        assertTrue(ApiSignature.validNonce("abcdefghijklmnop"));
+        assertTrue(ApiSignature.validNonce("A-_9".repeat(16)));
+        assertFalse(ApiSignature.validNonce("abcdefghijklmno"));
+        assertFalse(ApiSignature.validNonce("a".repeat(65)));
+        assertFalse(ApiSignature.validNonce("abcdefghijklmno="));
+        assertFalse(ApiSignature.validNonce(null));
+    }
+
     private static Map<String, String> exampleB() {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("ip", "192.168.1.10");

@@ -21,6 +21,11 @@ public final class ApiOptions {
                     + "$ELVES_HOME/credentials.properties). Prefer those: other users can see command lines.")
     String key;
 
+    @Option(names = "--sign-type", paramLabel = "TYPE",
+            description = "Signature: hmac-sha256 (default; with a nonce, against replays) or md5 (the original "
+                    + "Elves's; default: $ELVES_SIGN_TYPE, else sign_type= in $ELVES_HOME/credentials.properties).")
+    String signType;
+
     public String api() {
         return api;
     }
@@ -31,5 +36,9 @@ public final class ApiOptions {
 
     public String key() {
         return key;
+    }
+
+    public String signType() {
+        return signType;
     }
 }

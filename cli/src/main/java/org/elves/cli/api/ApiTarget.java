@@ -15,11 +15,13 @@ import java.util.Objects;
 import java.util.Properties;
 
 /**
- * Which OpenAPI to call and with which AuthID and key. Each of the three is taken from the
- * first place that has it: command-line flag, then environment ({@code ELVES_API},
- * {@code ELVES_AUTH_ID}, {@code ELVES_AUTH_KEY}), then {@code $ELVES_HOME/credentials.properties}
- * (keys {@code api}, {@code auth_id}, {@code auth_key}; the standalone center writes it), then,
- * for the URL only, {@code http://127.0.0.1:${ELVES_API_PORT:-9091}}.
+ * Which OpenAPI to call, with which AuthID and key, signed how. Each is taken from the first
+ * place that has it: command-line flag, then environment ({@code ELVES_API},
+ * {@code ELVES_AUTH_ID}, {@code ELVES_AUTH_KEY}, {@code ELVES_SIGN_TYPE}), then
+ * {@code $ELVES_HOME/credentials.properties} (keys {@code api}, {@code auth_id}, {@code auth_key},
+ * {@code sign_type}; the standalone center writes it), then, for the URL only,
+ * {@code http://127.0.0.1:${ELVES_API_PORT:-9091}}, for the signature {@code hmac-sha256}
+ * ({@code md5} for an original Elves).
  */
 public final class ApiTarget {
     /** Exit code when the target cannot be resolved: a configuration error, like a usage error. */
@@ -30,19 +32,32 @@ public final class ApiTarget {
     private final URI api;
     private final String authId;
     private final String authKey;
+    private final RequestSigner signer;
 
+    /** A target signed with hmac-sha256. */
     public ApiTarget(URI api, String authId, String authKey) {
+        this(api, authId, authKey, HmacSigner.INSTANCE);
+    }
+
+    public ApiTarget(URI api, String authId, String authKey, RequestSigner signer) {
         this.api = withoutTrailingSlash(Objects.requireNonNull(api, "api"));
         this.authId = Objects.requireNonNull(authId, "authId");
         this.authKey = Objects.requireNonNull(authKey, "authKey");
+        this.signer = Objects.requireNonNull(signer, "signer");
     }
 
     public static ApiTarget resolve(ApiOptions flags, CliEnvironment env) {
-        return resolve(flags.api(), flags.authId(), flags.key(), env);
+        return resolve(flags.api(), flags.authId(), flags.key(), flags.signType(), env);
     }
 
     /** Resolves the target from explicit values (any may be null) and the environment. */
     public static ApiTarget resolve(String apiFlag, String authIdFlag, String keyFlag, CliEnvironment env) {
+        return resolve(apiFlag, authIdFlag, keyFlag, null, env);
+    }
+
+    /** Resolves the target from explicit values (any may be null) and the environment. */
+    public static ApiTarget resolve(String apiFlag, String authIdFlag, String keyFlag, String signTypeFlag,
+                                    CliEnvironment env) {
         Path file = env.elvesHome().resolve(CREDENTIALS_FILE);
         Properties stored = load(file);
         String api = first(apiFlag, env.variable("ELVES_API"), stored.getProperty("api"));
@@ -59,7 +74,13 @@ public final class ApiTarget {
                     + "auth_id= and auth_key= into " + file
                     + " (a standalone center writes that file when it starts).");
         }
-        return new ApiTarget(parseUrl(api), authId, key);
+        String signType = first(signTypeFlag, env.variable("ELVES_SIGN_TYPE"), stored.getProperty("sign_type"));
+        RequestSigner signer = signType == null ? HmacSigner.INSTANCE : RequestSigner.of(signType);
+        if (signer == null) {
+            throw new CliFailure(EXIT_CONFIG, "sign type '" + signType + "' is unknown: use hmac-sha256 (the default) "
+                    + "or md5 (for an original Elves center)");
+        }
+        return new ApiTarget(parseUrl(api), authId, key, signer);
     }
 
     public URI api() {
@@ -73,6 +94,11 @@ public final class ApiTarget {
     /** The secret; only the signer may use it, nothing may print it. */
     public String authKey() {
         return authKey;
+    }
+
+    /** How requests to this target are signed. */
+    public RequestSigner signer() {
+        return signer;
     }
 
     /** The API URL and AuthID; never the key, so a target can be logged or shown safely. */

@@ -23,9 +23,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Signed calls to the OpenAPI (reference §3.2). Adds {@code auth_id}, {@code timestamp},
- * {@code sign_type} and {@code sign} to the caller's parameters, sends them and reads the
- * envelope. Never fails with an exception for network trouble: that is an
+ * Signed calls to the OpenAPI (reference §3.2; docs/api.md "Signing"). Adds {@code auth_id},
+ * {@code timestamp}, {@code sign_type}, {@code sign} and, for hmac-sha256 (the target's default),
+ * a fresh {@code nonce} to the caller's parameters, sends them and reads the envelope. Never fails with an exception for network trouble: that is an
  * {@link ApiResponse#noAnswer} outcome, so a fan-out over many hosts can count it like any result.
  * One instance holds one HTTP client; share it for all calls of a command.
  */
@@ -37,15 +37,17 @@ public final class ElvesApiClient {
      */
     static final int MAX_QUERY_CHARS = 3000;
     private static final List<String> RESERVED =
-            List.of(ApiSignature.AUTH_ID, ApiSignature.TIMESTAMP, ApiSignature.SIGN_TYPE, ApiSignature.SIGN);
+            List.of(ApiSignature.AUTH_ID, ApiSignature.TIMESTAMP, ApiSignature.SIGN_TYPE, ApiSignature.SIGN,
+                    ApiSignature.NONCE);
 
     private final ApiTarget target;
     private final RequestSigner signer;
     private final Clock clock;
     private final HttpClient http;
 
+    /** Signs as the target says: hmac-sha256 unless it was resolved with md5. */
     public ElvesApiClient(ApiTarget target) {
-        this(target, Md5Signer.INSTANCE, Clock.systemUTC());
+        this(target, target.signer(), Clock.systemUTC());
     }
 
     public ElvesApiClient(ApiTarget target, RequestSigner signer, Clock clock) {
@@ -89,12 +91,11 @@ public final class ElvesApiClient {
         }
         // the server signs the path it receives, so a base URL with a path prefix is part of it
         String fullPath = (target.api().getRawPath() == null ? "" : target.api().getRawPath()) + path;
-        Map<String, String> signed = new LinkedHashMap<>(params);
-        signed.put(ApiSignature.AUTH_ID, target.authId());
-        signed.put(ApiSignature.TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
-        String sign = signer.sign(fullPath, signed, target.authKey());
-        signed.put(ApiSignature.SIGN_TYPE, signer.type());
-        signed.put(ApiSignature.SIGN, sign);
+        Map<String, String> unsigned = new LinkedHashMap<>(params);
+        unsigned.put(ApiSignature.AUTH_ID, target.authId());
+        unsigned.put(ApiSignature.TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
+        Map<String, String> signed = new LinkedHashMap<>(unsigned);
+        signer.signRequest("GET", fullPath, signed, target.authKey());
 
         String form = formEncode(signed);
         URI base = target.api().resolve(fullPath);
@@ -103,6 +104,10 @@ public final class ElvesApiClient {
         if (form.length() <= MAX_QUERY_CHARS) {
             return builder.uri(URI.create(base + "?" + form)).GET().build();
         }
+        // hmac-sha256 signs the method: sign again for the POST (the GET was never sent)
+        signed = new LinkedHashMap<>(unsigned);
+        signer.signRequest("POST", fullPath, signed, target.authKey());
+        form = formEncode(signed);
         return builder.uri(base)
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))

@@ -111,6 +111,25 @@ class ApiTargetTest {
     }
 
     @Test
+    void hmacByDefaultMd5WhenAskedByFlagEnvironmentOrFile() throws IOException {
+        vars.put("ELVES_AUTH_ID", "1");
+        vars.put("ELVES_AUTH_KEY", "k");
+        assertEquals(HmacSigner.INSTANCE, ApiTarget.resolve(null, null, null, env()).signer());
+        assertEquals(Md5Signer.INSTANCE, ApiTarget.resolve(null, null, null, "MD5", env()).signer());
+        writeFile(home.resolve(".elves"), "sign_type=md5\n");
+        assertEquals(Md5Signer.INSTANCE, ApiTarget.resolve(null, null, null, env()).signer());
+        vars.put("ELVES_SIGN_TYPE", "hmac-sha256");
+        assertEquals(HmacSigner.INSTANCE, ApiTarget.resolve(null, null, null, env()).signer());
+        vars.put("ELVES_SIGN_TYPE", "md5");
+        assertEquals(Md5Signer.INSTANCE, ApiTarget.resolve(null, null, null, env()).signer());
+        assertEquals(HmacSigner.INSTANCE, ApiTarget.resolve(null, null, null, "hmac-sha256", env()).signer());
+        CliFailure e = assertThrows(CliFailure.class, () -> ApiTarget.resolve(null, null, null, "sha1", env()));
+        assertEquals(2, e.exitCode());
+        assertTrue(e.getMessage().contains("sign type 'sha1' is unknown"), e.getMessage());
+        assertEquals(HmacSigner.INSTANCE, new ApiTarget(URI.create("http://h:1"), "7", "k").signer());
+    }
+
+    @Test
     void toStringShowsNoKey() {
         ApiTarget t = new ApiTarget(URI.create("http://h:1"), "7", "the-secret");
         assertEquals("http://h:1 as auth_id 7", t.toString());

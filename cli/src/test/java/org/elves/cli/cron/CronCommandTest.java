@@ -89,7 +89,7 @@ class CronCommandTest {
         expected.put("rule", RULE);
         expected.put("side", "center");
         Map<String, String> sent = new LinkedHashMap<>(lastRequest());
-        for (String signing : List.of("auth_id", "timestamp", "sign_type", "sign")) {
+        for (String signing : List.of("auth_id", "timestamp", "sign_type", "nonce", "sign")) {
             assertTrue(sent.remove(signing) != null, signing);
         }
         assertEquals(expected, sent);
@@ -243,7 +243,7 @@ class CronCommandTest {
 
     private static Map<String, String> withoutSigning(Map<String, String> request) {
         Map<String, String> m = new LinkedHashMap<>(request);
-        for (String signing : List.of("auth_id", "timestamp", "sign_type", "sign")) {
+        for (String signing : List.of("auth_id", "timestamp", "sign_type", "nonce", "sign")) {
             m.remove(signing);
         }
         return m;

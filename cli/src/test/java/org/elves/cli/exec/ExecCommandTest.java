@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code elves exec} end to end against a stand-in OpenAPI that verifies every signature. */
@@ -69,8 +70,20 @@ class ExecCommandTest {
         assertEquals("30", sent.get("timeout"));
         assertEquals("python3", sent.get("proxy"));
         assertEquals(FakeOpenApi.AUTH_ID, sent.get("auth_id"));
-        assertEquals("MD5", sent.get("sign_type"));
+        assertEquals("hmac-sha256", sent.get("sign_type"), "the strong signature by default");
+        assertTrue(sent.get("nonce").matches("[A-Za-z0-9_-]{22}"), sent::toString);
         assertEquals(List.of("GET"), api.methods());
+    }
+
+    @Test
+    void signTypeMd5SignsForAnOriginalCenter() {
+        assertEquals(0, exec("--ip", "10.0.0.1", "--sign-type", "md5").exit());
+        assertEquals("MD5", api.requests().get(0).get("sign_type"));
+        assertFalse(api.requests().get(0).containsKey("nonce"));
+
+        CliRun run = exec("--ip", "10.0.0.1", "--sign-type", "sha1");
+        assertEquals(2, run.exit(), run::toString);
+        assertTrue(run.err().contains("sign type 'sha1' is unknown"), run::toString);
     }
 
     @Test

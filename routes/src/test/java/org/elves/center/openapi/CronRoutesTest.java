@@ -229,6 +229,62 @@ class CronRoutesTest {
         }
     }
 
+    @Test
+    void hmacSignedGetAndPostPassTheRouteAndAReplayIsRefused() throws Exception {
+        Map<String, String> business = Map.of("ip", "127.0.0.99", "showcron", "true");
+        String path = "/api/v2/info/agents/detail";
+        String nonce = "routes-" + TaskIds.next();
+        HttpResponse<String> get = hmacCall("GET", path, business, nonce);
+        assertTrue(get.body().contains("[414.1]"), get.body()); // past the guard: the agent is unknown
+        HttpResponse<String> replay = hmacCall("GET", path, business, nonce);
+        assertEquals(401, replay.statusCode());
+        assertTrue(replay.body().contains("[401.9]Unauthorized Nonce Replayed"), replay.body());
+        HttpResponse<String> post = hmacCall("POST", path, business, "routes-" + TaskIds.next());
+        assertTrue(post.body().contains("[414.1]"), post.body());
+    }
+
+    @Test
+    void anMd5SignedFormBodyIsRead() throws Exception {
+        // platform-http hands a form body over decoded, as a map: the guard must read that too
+        String path = "/api/v2/info/agents/detail";
+        Map<String, String> params = new TreeMap<>(Map.of("ip", "127.0.0.99", "showcron", "true"));
+        params.put("auth_id", "tester");
+        params.put("timestamp", String.valueOf(System.currentTimeMillis() / 1000));
+        params.put("sign_type", "MD5");
+        params.put("sign", ApiSignature.sign(path, params, "secret"));
+        HttpResponse<String> post = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(form(params))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(post.body().contains("[414.1]"), post.body());
+    }
+
+    private static String form(Map<String, String> params) {
+        StringBuilder q = new StringBuilder();
+        params.forEach((k, v) -> q.append(q.length() == 0 ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return q.toString();
+    }
+
+    /** An hmac-sha256 call; a POST sends the parameters as a form body, signed as POST. */
+    private static HttpResponse<String> hmacCall(String method, String path, Map<String, String> business,
+                                                 String nonce) throws Exception {
+        Map<String, String> params = new TreeMap<>(business);
+        params.put("auth_id", "tester");
+        params.put("timestamp", String.valueOf(System.currentTimeMillis() / 1000));
+        params.put("nonce", nonce);
+        params.put("sign_type", "hmac-sha256");
+        params.put("sign", ApiSignature.hmacSign(method, path, params, "secret"));
+        String q = form(params);
+        URI base = URI.create("http://127.0.0.1:" + apiPort + path);
+        HttpRequest request = "POST".equals(method)
+                ? HttpRequest.newBuilder(base).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(q)).build()
+                : HttpRequest.newBuilder(URI.create(base + "?" + q)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     private static Map<String, Object> call(String path, Map<String, String> business) throws Exception {
         Map<String, String> params = new TreeMap<>(business);
         params.put("auth_id", "tester");
