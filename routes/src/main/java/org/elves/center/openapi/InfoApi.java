@@ -22,19 +22,28 @@ public class InfoApi {
     private static final String SHOW_CRON = "ElvesShowCron";
     /** The detail while the Cron component is asked for the agent's crons. */
     public static final String AGENT_DETAIL = "ElvesAgentDetail";
+    /** Exchange property: the answer comes from the Supervisor, already in the reference's shape. */
+    private static final String FROM_SUPERVISOR = "ElvesFromSupervisor";
     private final ElvesConfig config;
 
     public InfoApi(ElvesConfig config) {
         this.config = config;
     }
 
+    /**
+     * An admin key sees every app the agents report (Heartbeat); a Supervisor key its app, as the
+     * reference answers (supervisor.appInfo: one object, the key's first grant).
+     */
     public Map<String, Object> appsQuery(ApiRequest request, Exchange exchange) {
+        if (!request.key().admin()) {
+            return supervisor(exchange, "appInfo", request);
+        }
         return heartbeat(exchange, "appList", new LinkedHashMap<>());
     }
 
     @SuppressWarnings("unchecked")
-    public Map<String, Object> apps(Map<String, Object> reply) {
-        if (!Replies.isOk(reply)) {
+    public Map<String, Object> apps(Map<String, Object> reply, Exchange exchange) {
+        if (!Replies.isOk(reply) || exchange.getProperty(FROM_SUPERVISOR) != null) {
             return reply;
         }
         List<Map<String, Object>> apps = new ArrayList<>();
@@ -50,13 +59,22 @@ public class InfoApi {
         return Replies.ok(apps);
     }
 
+    /**
+     * An admin key, or one granted every agent, sees the online agents (Heartbeat); another
+     * Supervisor key the agents it was granted (supervisor.agentList).
+     */
     public Map<String, Object> agentsQuery(ApiRequest request, Exchange exchange) {
+        ApiKey key = request.key();
+        boolean everyAgent = key.admin() || key.grants().values().stream().anyMatch(a -> a.contains(ApiKey.EVERY_AGENT));
+        if (!everyAgent) {
+            return supervisor(exchange, "agentList", request);
+        }
         return heartbeat(exchange, "agentList", new LinkedHashMap<>());
     }
 
     @SuppressWarnings("unchecked")
-    public Map<String, Object> agents(Map<String, Object> reply) {
-        if (!Replies.isOk(reply)) {
+    public Map<String, Object> agents(Map<String, Object> reply, Exchange exchange) {
+        if (!Replies.isOk(reply) || exchange.getProperty(FROM_SUPERVISOR) != null) {
             return reply;
         }
         List<String> ips = new ArrayList<>();
@@ -116,6 +134,13 @@ public class InfoApi {
         Object ids = reply.get("result");
         info.put("cron_list", ids instanceof List<?> ? ids : List.of());
         return Replies.ok(info);
+    }
+
+    private static Map<String, Object> supervisor(Exchange exchange, String func, ApiRequest request) {
+        exchange.setProperty(FROM_SUPERVISOR, true);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("auth_id", request.get(org.elves.protocol.ApiSignature.AUTH_ID));
+        return ComponentCalls.call(exchange, "supervisor", func, body);
     }
 
     private static Map<String, Object> heartbeat(Exchange exchange, String func, Map<String, Object> body) {
