@@ -144,6 +144,8 @@ class SupervisorTest {
     @Test
     void aKeyRunsOnlyItsGrantsAndStopsWhenRotatedOrRevoked() throws Exception {
         adminCall("app/create", "app", "grantapp", "name", "granted");
+        // the example app the agents have by hand, known to the Supervisor so keys can be granted it
+        adminCall("app/create", "app", "apptest", "name", "example");
         ApiResponse created = adminCall("key/create", "name", "team-a");
         String id = created.resultText("auth_id");
         String secret = created.resultText("key");
