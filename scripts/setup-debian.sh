@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what Elves needs on Debian: a JDK 17+, Maven, Python 3 (SDK) with python3-thrift, Debian's
-# thrift-compiler (to check the generated code) and RabbitMQ, which it starts when it is down.
+# thrift-compiler (to check the generated code), Chromium (the admin page's headless browser test) and RabbitMQ,
+# which it starts when it is down.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -13,6 +14,8 @@ command -v thrift >/dev/null || need+=(thrift-compiler)
 # the Python processor SDK (apps/sdk/python/processor) needs Debian's Thrift library for python3
 /usr/bin/python3 -c "import thrift" 2>/dev/null || python3 -c "import thrift" 2>/dev/null || need+=(python3-thrift)
 command -v rabbitmq-server >/dev/null || [ -x /usr/sbin/rabbitmq-server ] || need+=(rabbitmq-server)
+# headless Chromium for the admin page's browser test (integration-tests AdminPageTest)
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

@@ -51,6 +51,7 @@ public final class FakeOpenApi implements AutoCloseable {
     private final List<String> methods = Collections.synchronizedList(new ArrayList<>());
     private final List<String> paths = Collections.synchronizedList(new ArrayList<>());
     private final java.util.Set<String> nonces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<byte[]> bodies = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final Route route;
@@ -117,6 +118,13 @@ public final class FakeOpenApi implements AutoCloseable {
         }
     }
 
+    /** Bodies of requests that were not forms (uploads), in arrival order. */
+    public List<byte[]> bodies() {
+        synchronized (bodies) {
+            return List.copyOf(bodies);
+        }
+    }
+
     public int maxInFlight() {
         return maxInFlight.get();
     }
@@ -131,9 +139,15 @@ public final class FakeOpenApi implements AutoCloseable {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         try {
-            String raw = "POST".equals(exchange.getRequestMethod())
-                    ? new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
-                    : exchange.getRequestURI().getRawQuery();
+            // a POST is a form unless it says otherwise (an app upload: zip body, parameters in the query)
+            String type = exchange.getRequestHeaders().getFirst("Content-Type");
+            boolean form = "POST".equals(exchange.getRequestMethod())
+                    && (type == null || type.startsWith("application/x-www-form-urlencoded"));
+            byte[] body = "POST".equals(exchange.getRequestMethod()) ? exchange.getRequestBody().readAllBytes() : new byte[0];
+            String raw = form ? new String(body, StandardCharsets.UTF_8) : exchange.getRequestURI().getRawQuery();
+            if (!form && body.length > 0) {
+                bodies.add(body);
+            }
             Map<String, String> params = decode(raw);
             String path = exchange.getRequestURI().getPath();
             requests.add(params);
