@@ -87,7 +87,7 @@ class AppCommandTest {
 
     private static Map<String, String> withoutSigning(Map<String, String> request) {
         Map<String, String> m = new LinkedHashMap<>(request);
-        for (String signing : List.of("auth_id", "timestamp", "sign_type", "sign")) {
+        for (String signing : List.of("auth_id", "timestamp", "sign_type", "nonce", "sign")) {
             assertTrue(m.remove(signing) != null, signing + " in " + request);
         }
         return m;

@@ -68,7 +68,7 @@ class KeyCommandTest {
 
     private Map<String, String> request(int i) {
         Map<String, String> m = new LinkedHashMap<>(api.requests().get(i + 1));
-        for (String signing : List.of("auth_id", "timestamp", "sign_type", "sign")) {
+        for (String signing : List.of("auth_id", "timestamp", "sign_type", "nonce", "sign")) {
             assertTrue(m.remove(signing) != null, signing);
         }
         return m;
