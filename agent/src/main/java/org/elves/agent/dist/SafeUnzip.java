@@ -1,6 +1,7 @@
 package org.elves.agent.dist;
 
 import org.elves.agent.dist.PackageFetcher.PackageException;
+import org.elves.agent.runner.InstalledApps;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,8 @@ import java.util.zip.ZipFile;
  * Unpacks a verified package into an empty directory, refusing what could write outside it or
  * fill the disk: absolute names, {@code ..} segments, backslashes, symbolic links (as the unix
  * mode in the zip's central directory says), duplicate names, and more than a total number of
- * bytes. The owner's execute bit of a unix-made entry is kept (an {@code app-worker} binary).
+ * bytes. The execute bits of a unix-made entry are kept, and a top-level {@code app-worker}
+ * binary is made executable in any case.
  */
 final class SafeUnzip {
     private static final int EOCD_SIGNATURE = 0x06054b50;
@@ -81,13 +83,15 @@ final class SafeUnzip {
                         out.write(buf, 0, n);
                     }
                 }
-                if (mode != null && (mode & 0100) != 0) {
+                // the binary entry runs as it is, also from a zip made where there are no modes
+                boolean binary = name.equals(InstalledApps.BINARY_ENTRY);
+                if (binary || mode != null && (mode & 0100) != 0) {
                     Set<PosixFilePermission> p = Files.getPosixFilePermissions(dest);
                     p.add(PosixFilePermission.OWNER_EXECUTE);
-                    if ((mode & 0010) != 0) {
+                    if (mode != null && (mode & 0010) != 0) {
                         p.add(PosixFilePermission.GROUP_EXECUTE);
                     }
-                    if ((mode & 0001) != 0) {
+                    if (mode != null && (mode & 0001) != 0) {
                         p.add(PosixFilePermission.OTHERS_EXECUTE);
                     }
                     Files.setPosixFilePermissions(dest, p);

@@ -67,6 +67,8 @@ public final class InstalledApps {
         if (!Files.isDirectory(appsDir)) {
             return out;
         }
+        // not while an update renames an app's directory (it would be missing for a moment)
+        gate.startLock().lock();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(appsDir, Files::isDirectory)) {
             for (Path dir : dirs) {
                 String app = dir.getFileName().toString();
@@ -77,6 +79,8 @@ public final class InstalledApps {
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list apps in " + appsDir + ": " + e.getMessage(), e);
+        } finally {
+            gate.startLock().unlock();
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package org.elves.agent.dist;
 
 import org.elves.agent.AgentClient;
+import org.elves.agent.AgentFleet;
 import org.elves.agent.ElvesAgent;
 import org.elves.agent.LightJson;
 import org.elves.agent.TestApps;
@@ -201,6 +202,32 @@ class AppDistributionTest {
         assertEquals(1, packages.requests(APP, "1.2"), "downloaded once, not at every beat");
         beatsFrom(2);
         assertEquals(1, packages.requests(APP, "1.2"), "downloaded once, not at every beat");
+    }
+
+    @Test
+    void aBinaryEntryFromAZipWithoutModesIsMadeExecutable() throws Exception {
+        ElvesAgent agent = start();
+        byte[] zip = PackageServer.zip(Map.of("app-worker",
+                "#!/bin/sh\nprintf '%s' '<ElvesWFlag>true</ElvesWFlag> <ElvesWResult>binary 3</ElvesWResult>'\n"));
+        answer(APP, serve(APP, "3", zip));
+        awaitInstalled(agent, "3");
+        assertEquals("binary 3", runs(agent, APP));
+    }
+
+    @Test
+    void theAgentsOfAFleetShareOneInstallOfTheirAppsDir() throws Exception {
+        AgentFleet fleet = AgentFleet.start(settings().build(), List.of("127.0.0.42", "127.0.0.43", "127.0.0.44"));
+        open.add(fleet);
+        answer(APP, serve(APP, "1.0", PackageServer.worker("", "v1.0")));
+        for (ElvesAgent a : fleet.agents()) {
+            awaitInstalled(a, "1.0");
+            try (AgentClient c = AgentClient.connect(a.ip(), a.port())) {
+                assertEquals("v1.0", c.api.instructionInvokeSync(AgentClient.instruct("F" + a.ip(), APP, "v", ""))
+                        .getResult());
+            }
+        }
+        beatsFrom(6);
+        assertEquals(1, packages.requests(APP, "1.0"), "one download for the whole fleet");
     }
 
     @Test
