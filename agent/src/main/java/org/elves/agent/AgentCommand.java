@@ -80,6 +80,14 @@ public final class AgentCommand implements Callable<Integer> {
             description = "agent-side cron results kept while the scheduler is unreachable (default 10000)")
     Integer cronOutboxMax;
 
+    @Option(names = "--max-package-bytes", paramLabel = "<bytes>",
+            description = "largest app package downloaded from the center (default 268435456 = 256 MiB)")
+    Long maxPackageBytes;
+
+    @Option(names = "--download-timeout", paramLabel = "<seconds>",
+            description = "an app package download not done after this long is given up (default 300)")
+    Integer downloadTimeout;
+
     @Option(names = "--emulate", paramLabel = "<ips>",
             description = "run one emulated agent per address, e.g. 127.0.0.2-127.0.0.101 or a comma list")
     String emulate;
@@ -132,6 +140,12 @@ public final class AgentCommand implements Callable<Integer> {
         }
         if (cronOutboxMax != null) {
             b.cronOutboxMax(cronOutboxMax);
+        }
+        if (maxPackageBytes != null) {
+            b.maxPackageBytes(maxPackageBytes);
+        }
+        if (downloadTimeout != null) {
+            b.downloadTimeoutSeconds(downloadTimeout);
         }
         return b.build();
     }

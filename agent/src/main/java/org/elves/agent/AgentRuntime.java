@@ -1,10 +1,17 @@
 package org.elves.agent;
 
+import org.elves.agent.config.AgentSettings;
+import org.elves.agent.dist.AppDistributor;
+import org.elves.agent.runner.AppGate;
 import org.elves.agent.thrift.ClientPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +34,8 @@ final class AgentRuntime implements AutoCloseable {
     private final ScheduledThreadPoolExecutor retryTimer;
     private final ScheduledThreadPoolExecutor cronTimer;
     private final ClientPool clients = new ClientPool();
+    /** One app installer per apps dir: the agents of a fleet share the apps dir. */
+    private final Map<Path, AppDistributor> distributors = new ConcurrentHashMap<>();
 
     AgentRuntime(int asyncWorkers, int asyncQueue) {
         // pipe readers: two per running worker, so no fixed bound that could starve a worker
@@ -74,8 +83,24 @@ final class AgentRuntime implements AutoCloseable {
         return clients;
     }
 
+    /**
+     * The app installer of the settings' apps dir, made (and started: leftovers cleared, apps.json
+     * loaded from the settings' state dir) by the first agent that asks.
+     */
+    AppDistributor distributor(AgentSettings settings) {
+        Path dir = settings.appsDir().toAbsolutePath().normalize();
+        return distributors.computeIfAbsent(dir, d -> {
+            AppDistributor dist = new AppDistributor("agent " + settings.ip(), d, settings.stateDir(),
+                    settings.apps(), new AppGate(), settings.maxPackageBytes(),
+                    Duration.ofSeconds(settings.downloadTimeoutSeconds()), io);
+            dist.start();
+            return dist;
+        });
+    }
+
     @Override
     public void close() {
+        distributors.values().forEach(AppDistributor::close);
         List<Runnable> neverRun = async.shutdownNow();
         if (!neverRun.isEmpty()) {
             LOG.error("{} queued async instruct(s) were never run: the agent closed first", neverRun.size());

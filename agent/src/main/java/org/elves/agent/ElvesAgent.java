@@ -3,6 +3,7 @@ package org.elves.agent;
 import org.elves.agent.config.AgentSettings;
 import org.elves.agent.cron.AgentCrons;
 import org.elves.agent.cron.CronOutbox;
+import org.elves.agent.dist.AppDistributor;
 import org.elves.agent.heartbeat.HeartbeatClient;
 import org.elves.agent.report.ResultDelivery;
 import org.elves.agent.report.SchedulerReporter;
@@ -42,6 +43,7 @@ public final class ElvesAgent implements AutoCloseable {
     private final AgentCrons crons;
     private final AgentServer server;
     private final HeartbeatClient heartbeat;
+    private final AppDistributor distributor;
     private final long startTime = System.currentTimeMillis();
     private boolean closed;
 
@@ -72,7 +74,8 @@ public final class ElvesAgent implements AutoCloseable {
         this.runtime = runtime;
         this.ownsRuntime = ownsRuntime;
         PeerAllowList allowList = PeerAllowList.of(settings.authips());
-        InstalledApps apps = new InstalledApps(settings.appsDir(), settings.apps());
+        distributor = runtime.distributor(settings);
+        InstalledApps apps = new InstalledApps(settings.appsDir(), settings.apps(), distributor.gate());
         runner = new AppRunner(settings.ip(), apps, settings.python(), settings.outputMaxBytes(), runtime.io());
         reporter = new SchedulerReporter(settings.schedulers(), settings.schedulerTimeoutSeconds() * 1000,
                 settings.schedulerRetries(), runtime.clients(), runtime.retryTimer());
@@ -111,7 +114,8 @@ public final class ElvesAgent implements AutoCloseable {
         if (settings.heartbeatEnabled()) {
             // the beat reports the port actually bound (settings may say 0 = any free port)
             heartbeat = new HeartbeatClient(settings.toBuilder().port(server.port()).build(), apps, AgentVersion.get(),
-                    startTime, crons == null ? null : crons::syncFromHeartbeat);
+                    startTime, crons == null ? null : crons::syncFromHeartbeat, distributor::onAnswer,
+                    distributor::statusJson);
             heartbeat.start(runtime.timer());
         } else {
             heartbeat = null;
@@ -147,6 +151,14 @@ public final class ElvesAgent implements AutoCloseable {
     /** The apps the center asked for in its last heartbeat reply (empty before one). */
     public Map<String, String> wantedApps() {
         return heartbeat == null ? Map.of() : heartbeat.wantedApps();
+    }
+
+    /**
+     * How the apps the center distributes fared, as reported in {@code AgentInfo.appStatus}:
+     * {@code {"app":{"version":"1.2","state":"installed|downloading|failed","error":"..."}}}.
+     */
+    public String appStatus() {
+        return distributor.statusJson();
     }
 
     /** The version of the agent-side cron list held ("" before any; null when agent-side crons are off). */

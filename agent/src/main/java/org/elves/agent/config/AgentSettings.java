@@ -62,6 +62,11 @@ import java.util.Objects;
  * @param cronOutboxMax           agent-side cron results kept while the scheduler is unreachable
  *                                ({@code cron.outboxmax}, default 10000); beyond it the oldest is
  *                                dropped with an ERROR log
+ * @param maxPackageBytes         largest app package the agent downloads from the center
+ *                                ({@code apps.maxpackagebytes}, default 256 MiB; the unzipped files
+ *                                may take four times as much)
+ * @param downloadTimeoutSeconds  a package download not complete after this long is given up
+ *                                ({@code apps.downloadtimeout}, default 300 s)
  */
 public record AgentSettings(
         String ip,
@@ -92,7 +97,9 @@ public record AgentSettings(
         Path stateDir,
         boolean agentCronEnabled,
         MisfirePolicy cronMisfire,
-        int cronOutboxMax) {
+        int cronOutboxMax,
+        long maxPackageBytes,
+        int downloadTimeoutSeconds) {
 
     public static final int DEFAULT_PORT = 11101;
     public static final int DEFAULT_HEARTBEAT_PORT = 11102;
@@ -125,6 +132,8 @@ public record AgentSettings(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(cronMisfire, "cronMisfire");
         require(cronOutboxMax >= 1, "cron.outboxmax must be at least 1");
+        require(maxPackageBytes >= 1024, "apps.maxpackagebytes must be at least 1024");
+        require(downloadTimeoutSeconds >= 1, "apps.downloadtimeout must be at least 1 s");
         authips = List.copyOf(authips);
         apps = Map.copyOf(apps == null ? Map.of() : apps);
         schedulers = List.copyOf(schedulers);
@@ -170,6 +179,8 @@ public record AgentSettings(
         b.agentCronEnabled = agentCronEnabled;
         b.cronMisfire = cronMisfire;
         b.cronOutboxMax = cronOutboxMax;
+        b.maxPackageBytes = maxPackageBytes;
+        b.downloadTimeoutSeconds = downloadTimeoutSeconds;
         return b;
     }
 
@@ -219,6 +230,8 @@ public record AgentSettings(
         private boolean agentCronEnabled = true;
         private MisfirePolicy cronMisfire = MisfirePolicy.FIRE_ONCE;
         private int cronOutboxMax = 10_000;
+        private long maxPackageBytes = 256L << 20;
+        private int downloadTimeoutSeconds = 300;
 
         private Builder() {
         }
@@ -368,6 +381,16 @@ public record AgentSettings(
             return this;
         }
 
+        public Builder maxPackageBytes(long value) {
+            maxPackageBytes = value;
+            return this;
+        }
+
+        public Builder downloadTimeoutSeconds(int value) {
+            downloadTimeoutSeconds = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid value */
         public AgentSettings build() {
             String effectiveIp = blank(ip) ? (isWildcard(bind) ? LOOPBACK : bind) : ip;
@@ -379,7 +402,7 @@ public record AgentSettings(
                     heartbeatEnabled, heartbeat, heartbeatIntervalSeconds, heartbeatTimeoutSeconds,
                     schedulers, schedulerTimeoutSeconds, schedulerRetries, asyncWorkers, asyncQueue,
                     dedupeSize, dedupeTtlSeconds, dedupeResultChars, ipList, stateDir, agentCronEnabled,
-                    cronMisfire, cronOutboxMax);
+                    cronMisfire, cronOutboxMax, maxPackageBytes, downloadTimeoutSeconds);
         }
 
         private static boolean isWildcard(String address) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * Reads an agent cfg.json. Both the original's nested form ({@code "heartbeat": {"addr": ...}})
@@ -126,6 +127,8 @@ public final class ConfigFile {
             }
         });
         integer("cron.outboxmax", b::cronOutboxMax);
+        longInteger("apps.maxpackagebytes", b::maxPackageBytes);
+        integer("apps.downloadtimeout", b::downloadTimeoutSeconds);
         return b;
     }
 
@@ -158,6 +161,19 @@ public final class ConfigFile {
                 setter.accept(((Number) v).intValue());
             } else if (v instanceof String && ((String) v).matches("-?\\d{1,9}")) {
                 setter.accept(Integer.parseInt((String) v));
+            } else {
+                throw wrongType(key, "an integer", v);
+            }
+        }
+    }
+
+    private void longInteger(String key, LongConsumer setter) {
+        Object v = values.get(key);
+        if (v != null) {
+            if (v instanceof Integer || v instanceof Long) {
+                setter.accept(((Number) v).longValue());
+            } else if (v instanceof String && ((String) v).matches("-?\\d{1,18}")) {
+                setter.accept(Long.parseLong((String) v));
             } else {
                 throw wrongType(key, "an integer", v);
             }

@@ -10,9 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Whole-file writes that a crash never leaves half done: a temp file in the same dir, then a rename. */
-final class AtomicFiles {
+public final class AtomicFiles {
     /** Temp files start with this, so directory scans can tell them from finished files. */
-    static final String TEMP_PREFIX = ".tmp-";
+    public static final String TEMP_PREFIX = ".tmp-";
 
     private AtomicFiles() {
     }
@@ -23,7 +23,7 @@ final class AtomicFiles {
      * @param force also flush the data to the disk before the rename (survives a power loss, costs
      *              a few ms)
      */
-    static void write(Path target, byte[] content, boolean force) throws IOException {
+    public static void write(Path target, byte[] content, boolean force) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Thread.currentThread().getId());

@@ -20,13 +20,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Tells the center this agent is alive and which apps it has (reference §8.4, §11). The first
  * beat goes out at start so a new agent shows up at once (the original waited one interval).
- * The reply, the apps the center wants here, is kept for later use; nothing is installed or
- * removed from it yet (and an empty reply must never uninstall anything, reference G46). A
- * reply's {@code "crons"} (the agent-side cron list) goes to the listener given.
+ * The reply's {@code "data"}, the apps the center wants here, is kept; its {@code "packages"}
+ * (where to get them) goes to the app installer, its {@code "crons"} (the agent-side cron list)
+ * to the cron listener. A reply without {@code "packages"} never installs or removes anything
+ * (reference G46).
  */
 public final class HeartbeatClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatClient.class);
@@ -39,6 +41,8 @@ public final class HeartbeatClient implements AutoCloseable {
     private final List<String> ipList;
     private final LogThrottle failures = new LogThrottle(FAILURE_LOG_PERIOD_MILLIS);
     private final Consumer<Object> cronsListener;
+    private final Consumer<Object> packagesListener;
+    private final Supplier<String> appStatus;
     private volatile boolean failing;
     private volatile Map<String, String> wantedApps = Map.of();
     private volatile long lastSuccessMillis;
@@ -54,7 +58,20 @@ public final class HeartbeatClient implements AutoCloseable {
      */
     public HeartbeatClient(AgentSettings settings, InstalledApps apps, String version, long startTime,
                            Consumer<Object> cronsListener) {
+        this(settings, apps, version, startTime, cronsListener, null, null);
+    }
+
+    /**
+     * @param packagesListener gets the {@code "packages"} value of each answer that has one (the
+     *                         apps the center distributes to this agent); null ignores them
+     * @param appStatus        the {@code appStatus} JSON each beat reports; null reports none
+     */
+    public HeartbeatClient(AgentSettings settings, InstalledApps apps, String version, long startTime,
+                           Consumer<Object> cronsListener, Consumer<Object> packagesListener,
+                           Supplier<String> appStatus) {
         this.cronsListener = cronsListener;
+        this.packagesListener = packagesListener;
+        this.appStatus = appStatus;
         this.settings = settings;
         this.apps = apps;
         this.version = version;
@@ -85,6 +102,9 @@ public final class HeartbeatClient implements AutoCloseable {
         info.setIpList(ipList);
         info.setInterval(settings.heartbeatIntervalSeconds());
         info.setPort(settings.port());
+        if (appStatus != null) {
+            info.setAppStatus(appStatus.get());
+        }
         return info;
     }
 
@@ -109,6 +129,11 @@ public final class HeartbeatClient implements AutoCloseable {
         // no "crons" key: the center did not know the table then; nothing changes
         if (cronsListener != null && root.containsKey("crons")) {
             cronsListener.accept(root.get("crons"));
+        }
+        // no "packages" key: the center does not know what this agent must run (simple mode,
+        // Supervisor unknown); nothing is installed or removed (reference G46)
+        if (packagesListener != null && root.containsKey("packages")) {
+            packagesListener.accept(root.get("packages"));
         }
     }
 

@@ -80,26 +80,46 @@ public final class AppRunner implements AutoCloseable {
      * id; null or "" for none) kills it, which ends it as {@value #CANCELLED}.
      */
     public WorkerOutcome run(WorkerCall call, String key) {
-        List<String> command;
+        AppGate gate = apps.gate();
+        // counted from before its entry is resolved to its exit: the installer deletes an old
+        // version's files only when no worker of the app runs
+        gate.enter(call.app());
         try {
-            command = entries.command(call);
-        } catch (WorkerRejected e) {
-            return WorkerOutcome.error(e.getMessage(), 0);
+            return start(call, key, gate);
+        } finally {
+            gate.exit(call.app());
         }
-        if (closed) {
-            return WorkerOutcome.error("app exec error : agent is shutting down", 0);
-        }
-        Path dir = apps.directoryOf(call.app());
+    }
+
+    private WorkerOutcome start(WorkerCall call, String key, AppGate gate) {
         long start = System.nanoTime();
         Process process;
+        // an update switches the app directory under the other side of this lock: the entry and
+        // the directory resolved here are those of one version
+        gate.startLock().lock();
         try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(dir == null ? null : dir.toFile())
-                    .redirectInput(NO_INPUT);
-            builder.environment().put(AGENT_IP_ENV, agentIp);
-            process = builder.start();
-        } catch (IOException e) {
-            return WorkerOutcome.error("app exec error : " + e.getMessage(), millisSince(start));
+            List<String> command;
+            try {
+                command = entries.command(call);
+            } catch (WorkerRejected e) {
+                return WorkerOutcome.error(e.getMessage(), 0);
+            }
+            if (closed) {
+                return WorkerOutcome.error("app exec error : agent is shutting down", 0);
+            }
+            Path dir = apps.directoryOf(call.app());
+            start = System.nanoTime();
+            try {
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .directory(dir == null ? null : dir.toFile())
+                        .redirectInput(NO_INPUT);
+                builder.environment().put(AGENT_IP_ENV, agentIp);
+                process = builder.start();
+            } catch (IOException e) {
+                return WorkerOutcome.error("app exec error : " + e.getMessage(), millisSince(start));
+            }
+        } finally {
+            gate.startLock().unlock();
         }
         Worker worker = new Worker(process);
         boolean keyed = key != null && !key.isEmpty() && byKey.putIfAbsent(key, worker) == null;

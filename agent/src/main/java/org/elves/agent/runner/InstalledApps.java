@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * The apps in an apps directory: {@code <appsDir>/<app>/} with a worker entry. A version comes
- * from the configured map, else the app's VERSION file, else "0".
+ * from the distribution that installed the app (see {@link AppGate}), else the configured map,
+ * else the app's VERSION file, else "0". Directories starting with a dot (the installer's
+ * {@code .staging}, {@code .retired}) are never apps.
  */
 public final class InstalledApps {
     public static final String PYTHON_ENTRY = "app-worker.py";
@@ -24,10 +26,21 @@ public final class InstalledApps {
 
     private final Path appsDir;
     private final Map<String, String> configured;
+    private final AppGate gate;
 
     public InstalledApps(Path appsDir, Map<String, String> configuredVersions) {
+        this(appsDir, configuredVersions, new AppGate());
+    }
+
+    /** @param gate shared with the installer of this apps dir */
+    public InstalledApps(Path appsDir, Map<String, String> configuredVersions, AppGate gate) {
         this.appsDir = appsDir;
         this.configured = Map.copyOf(configuredVersions);
+        this.gate = gate;
+    }
+
+    public AppGate gate() {
+        return gate;
     }
 
     public Path appsDir() {
@@ -54,20 +67,39 @@ public final class InstalledApps {
         if (!Files.isDirectory(appsDir)) {
             return out;
         }
+        // not while an update renames an app's directory (it would be missing for a moment)
+        gate.startLock().lock();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(appsDir, Files::isDirectory)) {
             for (Path dir : dirs) {
                 String app = dir.getFileName().toString();
-                if (isValidName(app) && (configured.containsKey(app) || hasDefaultEntry(dir))) {
+                if (isValidName(app) && (configured.containsKey(app) || gate.distributedVersion(app) != null
+                        || hasDefaultEntry(dir))) {
                     out.put(app, versionOf(app, dir));
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list apps in " + appsDir + ": " + e.getMessage(), e);
+        } finally {
+            gate.startLock().unlock();
         }
         return out;
     }
 
+    /** The version of one installed app, null when it is not installed. */
+    public String versionOf(String app) {
+        Path dir = directoryOf(app);
+        if (dir == null || !(configured.containsKey(app) || gate.distributedVersion(app) != null
+                || hasDefaultEntry(dir))) {
+            return null;
+        }
+        return versionOf(app, dir);
+    }
+
     private String versionOf(String app, Path dir) {
+        String d = gate.distributedVersion(app);
+        if (d != null) {
+            return d;
+        }
         String v = configured.get(app);
         if (v != null && !v.isBlank()) {
             return v;
