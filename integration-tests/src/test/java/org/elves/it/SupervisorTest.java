@@ -40,7 +40,12 @@ class SupervisorTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = LocalCluster.builder().components(List.of(Component.values())).agentHeartbeatSeconds(1).start();
-        cluster.startAgents(MACHINES, b -> b);
+        // the first two share an apps folder (an emulated fleet gets one answer per folder); the
+        // third, which the app is not deployed to, is a machine of its own
+        cluster.startAgents(MACHINES.subList(0, 2), b -> b);
+        java.nio.file.Path own = java.nio.file.Files.createTempDirectory("elves-agent-83").resolve("apps");
+        java.nio.file.Files.createDirectories(own);
+        cluster.startAgent(MACHINES.get(2), 0, b -> b.appsDir(own));
         cluster.awaitOnline(MACHINES, Duration.ofSeconds(15));
         admin = Api.of(cluster);
     }
@@ -119,21 +124,24 @@ class SupervisorTest {
         // 3.0 is uploaded fine, then its stored bytes rot: agents must refuse it and keep 1.0
         assertTrue(Api.upload(cluster, APP, "3.0", appZip("3.0")).ok());
         try (com.mongodb.client.MongoClient mongo = com.mongodb.client.MongoClients.create(cluster.mongoUri())) {
-            mongo.getDatabase(cluster.config().get("elves.mongo.database", "elves")).getCollection("app_packages")
-                    .updateOne(com.mongodb.client.model.Filters.eq("_id", APP + "/3.0/0"),
-                            com.mongodb.client.model.Updates.set("data", new org.bson.types.Binary(appZip("evil"))));
+            var chunks = mongo.getDatabase(cluster.config().get("elves.mongo.database", "elves")).getCollection("app_packages");
+            var id = com.mongodb.client.model.Filters.eq("_id", APP + "/3.0/0");
+            byte[] bytes = chunks.find(id).first().get("data", org.bson.types.Binary.class).getData();
+            bytes[bytes.length / 2] ^= 0x5A;   // same size, different content
+            chunks.updateOne(id, com.mongodb.client.model.Updates.set("data", new org.bson.types.Binary(bytes)));
         }
         adminCall("app/online", "app", APP, "version", "3.0");
         JsonNode status = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             status = adminCall("app/status", "app", APP).result();
-            if (status.toString().contains("failed")) {
+            if (status.toString().contains("checksum")) {
                 break;
             }
             Thread.sleep(250);
         }
-        assertTrue(status.toString().contains("failed"), "the agents report the refused package: " + status);
+        assertTrue(status.toString().contains("failed") && status.toString().contains("checksum"),
+                "the agents report the refused package: " + status);
         assertEquals("1.0", admin.rt(MACHINES.get(0), APP, "version", null, 10).resultText("worker_message"),
                 "the old version still runs");
         System.out.println("app status after a corrupted package: " + status);
