@@ -152,12 +152,20 @@ class SupervisorTest {
     @Test
     void aKeyRunsOnlyItsGrantsAndStopsWhenRotatedOrRevoked() throws Exception {
         adminCall("app/create", "app", "grantapp", "name", "granted");
-        // the example app the agents have by hand, known to the Supervisor so keys can be granted it
-        adminCall("app/create", "app", "apptest", "name", "example");
-        ApiResponse created = adminCall("key/create", "name", "team-a");
-        String id = created.resultText("auth_id");
-        String secret = created.resultText("key");
-        adminCall("key/grant", "key_id", id, "app", "apptest", "agents", MACHINES.get(0));
+        // as the operator does it: ./elves key create --app apptest --ip <agent> --json
+        // (apptest is installed by hand on the agents: a grant needs no Supervisor app)
+        JsonNode created;
+        try (JavaProcess cli = JavaProcess.start("cli", Map.of(
+                        "ELVES_API", cluster.apiUrl(), "ELVES_AUTH_ID", cluster.authId(), "ELVES_AUTH_KEY", cluster.authKey(),
+                        "ELVES_HOME", java.nio.file.Files.createTempDirectory("cli-home").toString()),
+                "org.elves.cli.ElvesCli", List.of("key", "create", "--name", "team-a", "--app", "apptest",
+                        "--ip", MACHINES.get(0), "--json"))) {
+            assertEquals(0, cli.awaitExit(Duration.ofSeconds(60)), cli.output());
+            String out = cli.output();
+            created = org.elves.protocol.Json.MAPPER.readTree(out.substring(out.indexOf('{')));
+        }
+        String id = created.get("auth_id").asText();
+        String secret = created.get("key").asText();
         Api team = Api.as(cluster, id, secret, Clock.systemUTC());
         // OpenAPI learns of the new key within its poll period
         awaitCall(team, MACHINES.get(0), "apptest", "helloword", r -> r.errorCode() != ErrorCode.AUTH_ID_NOT_FOUND);
