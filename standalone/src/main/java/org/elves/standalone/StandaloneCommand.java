@@ -140,6 +140,7 @@ public class StandaloneCommand implements Callable<Integer> {
         out.println("  API        : " + cluster.apiUrl() + "  (document: " + cluster.apiUrl() + "/api/v2/openapi.json)");
         out.println("  auth_id    : " + credentials.authId() + (credentials.generated() ? "  (generated; set ELVES_AUTH_ID/ELVES_AUTH_KEY to choose)" : ""));
         out.println("  auth_key   : " + credentials.authKey() + "  (also in " + dir.resolve(Credentials.FILE) + ", mode 600)");
+        out.println("  admin page : " + cluster.apiUrl() + "/admin/  (sign in with the pair above: the admin key)");
         out.println();
         out.println("Run the example app with the CLI (it signs for you):");
         out.println("  ./elves exec --ip " + agentIp + " --app apptest --func helloword --param '" + DEMO_PARAM + "'");

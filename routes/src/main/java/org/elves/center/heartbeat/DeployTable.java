@@ -1,5 +1,6 @@
 package org.elves.center.heartbeat;
 
+import org.elves.center.common.AgentSet;
 import org.elves.center.common.PolledTable;
 
 import java.util.LinkedHashMap;
@@ -13,8 +14,6 @@ import java.util.Map;
  * Supervisor is away (reference G46).
  */
 public class DeployTable extends PolledTable<List<Map<String, Object>>> {
-    private static final String EVERY_AGENT = "*";
-
     public DeployTable() {
         super("app deployments");
     }
@@ -35,7 +34,7 @@ public class DeployTable extends PolledTable<List<Map<String, Object>>> {
         Map<String, Object> packages = new LinkedHashMap<>();
         for (Map<String, Object> app : apps) {
             List<String> agents = (List<String>) app.get("agents");
-            if (agents != null && (agents.contains(EVERY_AGENT) || agents.contains(ip))) {
+            if (AgentSet.matches(agents, ip)) {
                 Map<String, Object> pkg = new LinkedHashMap<>();
                 for (String field : List.of("version", "url", "sha256", "size")) {
                     pkg.put(field, app.get(field));

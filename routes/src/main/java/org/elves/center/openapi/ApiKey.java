@@ -1,5 +1,8 @@
 package org.elves.center.openapi;
 
+import org.elves.center.common.AgentSet;
+
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,7 +15,7 @@ import java.util.Set;
  * @param secret     the signing secret
  * @param admin      every app on every agent, and the admin endpoints
  * @param strongOnly accepts only sign_type=hmac-sha256
- * @param grants     app → agents it may run on ("*" = every agent)
+ * @param grants     app → agents it may run on ("*" = every agent; IPs; networks a.b.c.d/n)
  */
 public record ApiKey(String authId, String secret, boolean admin, boolean strongOnly, Map<String, Set<String>> grants) {
     public static final String EVERY_AGENT = "*";
@@ -24,6 +27,11 @@ public record ApiKey(String authId, String secret, boolean admin, boolean strong
     /** The all-powerful key of simple mode or the standalone admin pair. */
     public static ApiKey admin(String authId, String secret) {
         return new ApiKey(authId, secret, true, false, Map.of());
+    }
+
+    /** "*", the ip itself, or a network (a.b.c.d/n) holding it. */
+    private static boolean covers(Set<String> agents, String ip) {
+        return agents.contains(EVERY_AGENT) || agents.contains(ip) || AgentSet.matches(List.copyOf(agents), ip);
     }
 
     /**
@@ -39,10 +47,10 @@ public record ApiKey(String authId, String secret, boolean admin, boolean strong
         boolean hasIp = ip != null && !ip.isBlank();
         if (hasApp) {
             Set<String> agents = grants.get(app);
-            return agents != null && (!hasIp || agents.contains(EVERY_AGENT) || agents.contains(ip));
+            return agents != null && (!hasIp || covers(agents, ip));
         }
         if (hasIp) {
-            return grants.values().stream().anyMatch(agents -> agents.contains(EVERY_AGENT) || agents.contains(ip));
+            return grants.values().stream().anyMatch(agents -> covers(agents, ip));
         }
         return true;
     }

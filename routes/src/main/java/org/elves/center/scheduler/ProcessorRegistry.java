@@ -1,21 +1,35 @@
 package org.elves.center.scheduler;
 
+import org.elves.center.common.PolledTable;
 import org.elves.config.ElvesConfig;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Where an app's processor listens (modes CAP/AAP, issue 4; the reference's [Design] route G31):
  * the setting {@code elves.processor.<app>} = {@code host:port}, read per lookup, so it can be set
  * live in ZooKeeper, e.g. on the global node {@code /elves} as
- * {@code {"processor": {"apptest": "127.0.0.1:10010"}}}. The Supervisor (a later component) will
- * manage these settings; until then they are set by hand.
+ * {@code {"processor": {"apptest": "127.0.0.1:10010"}}}; else the processor the app was given in
+ * the Supervisor, whose table is asked for every few seconds (route scheduler-processors).
  */
-public class ProcessorRegistry {
+public class ProcessorRegistry extends PolledTable<Map<String, String>> {
     public static final String PREFIX = "elves.processor.";
 
     private final ElvesConfig config;
 
     public ProcessorRegistry(ElvesConfig config) {
+        super("Supervisor processors");
         this.config = config;
+    }
+
+    @Override
+    protected Map<String, String> parse(Map<String, Object> result) {
+        Map<String, String> processors = new HashMap<>();
+        if (result.get("processors") instanceof Map<?, ?> m) {
+            m.forEach((app, address) -> processors.put(String.valueOf(app), String.valueOf(address)));
+        }
+        return Map.copyOf(processors);
     }
 
     /** A processor's address. */
@@ -36,6 +50,10 @@ public class ProcessorRegistry {
             return null;
         }
         String value = config.get(PREFIX + app, "").strip();
+        if (value.isEmpty()) {
+            Map<String, String> supervised = value();
+            value = supervised == null ? "" : supervised.getOrDefault(app, "").strip();
+        }
         if (value.isEmpty()) {
             return null;
         }

@@ -1,6 +1,7 @@
 package org.elves.center.supervisor;
 
 import org.bson.Document;
+import org.elves.center.common.AgentSet;
 import org.elves.center.common.JobParams;
 import org.elves.center.common.Replies;
 import org.elves.config.ElvesConfig;
@@ -41,7 +42,6 @@ public class SupervisorService {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisorService.class);
     private static final Pattern APP = Pattern.compile("[a-z0-9][a-z0-9-]{0,29}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,29}");
-    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:\\d{1,5}");
     public static final String EVERY_AGENT = "*";
 
@@ -175,7 +175,7 @@ public class SupervisorService {
                 ? (List<Map<String, Object>>) l : List.of();
         for (Map<String, Object> agent : agents) {
             String ip = text(agent.get("ip"));
-            boolean targeted = deployed.contains(EVERY_AGENT) || deployed.contains(ip);
+            boolean targeted = AgentSet.matches(resolved(deployed), ip);
             Object installed = agent.get("apps") instanceof Map<?, ?> apps ? apps.get(appName) : null;
             Map<String, Object> status = agent.get("app_status") instanceof Map<?, ?> st && st.get(appName) instanceof Map<?, ?> s
                     ? (Map<String, Object>) s : Map.of();
@@ -308,7 +308,9 @@ public class SupervisorService {
                 k.put("secret", key.getString("secret"));
                 k.put("admin", key.getBoolean("admin", false));
                 k.put("strong_only", key.getBoolean("strong_only", false));
-                k.put("grants", grants(key));
+                Map<String, List<String>> grants = grants(key);
+                grants.replaceAll((app, agents) -> resolved(agents));
+                k.put("grants", grants);
                 keys.add(k);
             }
             result.put("keys", keys);
@@ -328,6 +330,26 @@ public class SupervisorService {
         result.put("changed", changed);
         if (changed) {
             result.put("apps", deployments());
+        }
+        return Replies.ok(result);
+    }
+
+    /** For the Scheduler: {app: host:port} of every app given a processor; only when changed. */
+    public Map<String, Object> processorTable(Map<String, Object> body) {
+        String current = String.valueOf(store.changes(SupervisorStore.DEPLOY));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("version", current);
+        boolean changed = !current.equals(text(body.get("version")));
+        result.put("changed", changed);
+        if (changed) {
+            Map<String, Object> processors = new LinkedHashMap<>();
+            for (Document app : store.apps()) {
+                String processor = app.getString("processor");
+                if (processor != null && !processor.isEmpty()) {
+                    processors.put(app.getString("_id"), processor);
+                }
+            }
+            result.put("processors", processors);
         }
         return Replies.ok(result);
     }
@@ -362,7 +384,7 @@ public class SupervisorService {
                     d.put("sha256", v.getString("sha256"));
                     d.put("size", v.get("size"));
                     d.put("url", base + "/" + app.getString("_id") + "/" + online);
-                    d.put("agents", agents);
+                    d.put("agents", resolved(agents));
                     apps.add(d);
                 }
             }
@@ -399,8 +421,8 @@ public class SupervisorService {
         Map<String, List<String>> grants = grants(key);
         String ip = text(body.get("ip"));
         boolean allowed = key.getBoolean("admin", false) || (app.isEmpty()
-                ? ip.isEmpty() || grants.values().stream().anyMatch(a -> a.contains(EVERY_AGENT) || a.contains(ip))
-                : grants.containsKey(app) && (ip.isEmpty() || grants.get(app).contains(EVERY_AGENT) || grants.get(app).contains(ip)));
+                ? ip.isEmpty() || grants.values().stream().anyMatch(a -> AgentSet.matches(resolved(a), ip))
+                : grants.containsKey(app) && (ip.isEmpty() || AgentSet.matches(resolved(grants.get(app)), ip)));
         return Replies.ok(String.valueOf(allowed));
     }
 
@@ -461,23 +483,52 @@ public class SupervisorService {
         return version;
     }
 
-    /** "*" or a comma list of IPv4 addresses, in order, without repeats. */
+    /**
+     * "*", or a comma list of IPv4 addresses, networks (a.b.c.d/n) and categories (@name, defined
+     * by elves.supervisor.category.<name>), in order, without repeats.
+     */
     static List<String> agents(Map<String, Object> body) {
         String text = text(body.get("agents"));
         if (text.equals(EVERY_AGENT)) {
             return List.of(EVERY_AGENT);
         }
-        List<String> ips = new ArrayList<>();
-        for (String ip : text.split(",")) {
-            String trimmed = ip.trim();
-            if (!IPV4.matcher(trimmed).matches()) {
-                throw new ElvesException(ErrorCode.PARAM_AGENTS, "agents must be * or IPv4 addresses separated by commas; '" + trimmed + "' is not one");
+        List<String> entries = new ArrayList<>();
+        for (String entry : text.split(",")) {
+            String trimmed = entry.trim();
+            if (!AgentSet.isIp(trimmed) && !AgentSet.isNetwork(trimmed) && !AgentSet.isCategory(trimmed)) {
+                throw new ElvesException(ErrorCode.PARAM_AGENTS, "agents must be * or IPv4 addresses, networks (a.b.c.d/n) "
+                        + "or categories (@name) separated by commas; '" + trimmed + "' is none");
             }
-            if (!ips.contains(trimmed)) {
-                ips.add(trimmed);
+            if (!entries.contains(trimmed)) {
+                entries.add(trimmed);
             }
         }
-        return ips;
+        return entries;
+    }
+
+    /**
+     * Categories replaced by what elves.supervisor.category.&lt;name&gt; lists (read now, so a
+     * change in ZooKeeper applies at the next table; the CMDBProxy will provide them later).
+     */
+    List<String> resolved(List<String> entries) {
+        List<String> out = new ArrayList<>();
+        for (String entry : entries) {
+            if (!AgentSet.isCategory(entry)) {
+                out.add(entry);
+                continue;
+            }
+            String members = config.get("elves.supervisor.category." + entry.substring(1), "").trim();
+            if (members.isEmpty()) {
+                LOG.warn("category {} is not defined (elves.supervisor.category.{}): it holds no agent", entry, entry.substring(1));
+            }
+            for (String m : members.split(",")) {
+                String member = m.trim();
+                if ((AgentSet.isIp(member) || AgentSet.isNetwork(member)) && !out.contains(member)) {
+                    out.add(member);
+                }
+            }
+        }
+        return out;
     }
 
     private Document existingApp(String app) {

@@ -42,7 +42,8 @@ class SupervisorServiceTest {
         server.bind("127.0.0.1", 0);
         client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
         config = Center.configFor(List.of(Component.SUPERVISOR)).overrides(Map.of(
-                "elves.supervisor.package-url", "http://center:9091/packages/")).build();
+                "elves.supervisor.package-url", "http://center:9091/packages/",
+                "elves.supervisor.category.web", "10.0.0.5, 10.1.0.0/16")).build();
         supervisor = new SupervisorService(new SupervisorStore(client, "elves"), config, now::get);
     }
 
@@ -161,5 +162,33 @@ class SupervisorServiceTest {
         assertTrue(listed.get(0).get("secret") == null, "no secret in the list");
         supervisor.keyRevoke(body("auth_id", id));
         assertEquals(ErrorCode.AUTH_ID_NOT_FOUND, refusal(() -> supervisor.getAuthKey(Map.of("auth_id", id))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void deploymentsAndGrantsMayNameNetworksAndCategories() throws Exception {
+        supervisor.appCreate(body("app", "apptest"));
+        byte[] v1 = zip("echo 1");
+        upload("apptest", "1.0", v1, SupervisorService.sha256(v1));
+        supervisor.appOnline(body("app", "apptest", "version", "1.0"));
+        supervisor.appDeploy(body("app", "apptest", "agents", "127.0.0.0/30,@web,@nosuch"));
+        Map<String, Object> table = (Map<String, Object>) supervisor.deployTable(Map.of("version", "")).get("result");
+        org.elves.center.heartbeat.DeployTable heartbeat = new org.elves.center.heartbeat.DeployTable();
+        heartbeat.answered(Map.of("flag", "true", "error", "", "result", table));
+        assertTrue(heartbeat.packagesFor("127.0.0.2").containsKey("apptest"));
+        assertTrue(heartbeat.packagesFor("10.0.0.5").containsKey("apptest"), "a member of category web");
+        assertTrue(heartbeat.packagesFor("10.1.200.7").containsKey("apptest"), "in a network of category web");
+        assertEquals(Map.of(), heartbeat.packagesFor("127.0.0.9"));
+        assertEquals(ErrorCode.PARAM_AGENTS, refusal(() -> supervisor.appDeploy(body("app", "apptest", "agents", "127.0.0.0/33"))));
+
+        String id = (String) ((Map<String, Object>) supervisor.keyCreate(body("name", "net")).get("result")).get("auth_id");
+        supervisor.keyGrant(body("auth_id", id, "app", "apptest", "agents", "@web"));
+        assertEquals("true", supervisor.validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "10.1.2.3")).get("result"));
+        assertEquals("false", supervisor.validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "10.2.2.3")).get("result"));
+        Map<String, Object> keys = (Map<String, Object>) supervisor.keyTable(Map.of("version", "")).get("result");
+        org.elves.center.openapi.SupervisorKeys openapi = new org.elves.center.openapi.SupervisorKeys(config);
+        openapi.answered(Map.of("flag", "true", "error", "", "result", keys));
+        assertTrue(openapi.find(id).allows("apptest", "10.1.2.3"));
+        assertTrue(!openapi.find(id).allows("apptest", "127.0.0.2"));
     }
 }
