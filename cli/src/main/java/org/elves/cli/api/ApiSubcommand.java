@@ -96,6 +96,11 @@ public abstract class ApiSubcommand implements Callable<Integer> {
         return json;
     }
 
+    /** The terminal's width for tables (120 when unknown). */
+    protected int columns() {
+        return env().columns(120);
+    }
+
     protected PrintWriter err() {
         return spec.commandLine().getErr();
     }

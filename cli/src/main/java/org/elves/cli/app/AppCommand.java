@@ -1,11 +1,9 @@
 package org.elves.cli.app;
 
 import org.elves.cli.CliEnvironment;
+import org.elves.cli.GroupCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
 
 /**
  * {@code elves app}: the Supervisor's admin API for apps (create, upload a version, choose the
@@ -26,23 +24,8 @@ import java.util.concurrent.Callable;
                 AppDeploy.class,
                 AppList.class,
                 AppStatus.class})
-public final class AppCommand implements Callable<Integer> {
-    private final CliEnvironment env;
-
-    @Spec
-    CommandSpec spec;
-
+public final class AppCommand extends GroupCommand {
     public AppCommand(CliEnvironment env) {
-        this.env = env;
-    }
-
-    CliEnvironment env() {
-        return env;
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
+        super(env);
     }
 }

@@ -1,5 +1,6 @@
 package org.elves.cli.app;
 
+import org.elves.cli.api.AdminArgs;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.elves.cli.api.ElvesApiClient;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ public final class AppCreate extends AppSubcommand {
 
     @Override
     protected void check() {
-        app = checkApp(app);
+        app = AdminArgs.checkApp(app);
         if (name.isBlank()) {
             throw new IllegalArgumentException("--name must not be blank");
         }

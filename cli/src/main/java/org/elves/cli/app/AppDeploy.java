@@ -1,5 +1,6 @@
 package org.elves.cli.app;
 
+import org.elves.cli.api.AdminArgs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.elves.cli.api.ElvesApiClient;
@@ -34,7 +35,7 @@ public final class AppDeploy extends AppSubcommand {
 
     @Override
     protected void check() {
-        app = checkApp(app);
+        app = AdminArgs.checkApp(app);
         if (version == null && agents == null) {
             throw new IllegalArgumentException("give --version, --agents or both: nothing to deploy");
         }
@@ -42,7 +43,7 @@ public final class AppDeploy extends AppSubcommand {
             version = checkVersion(version);
         }
         if (agents != null) {
-            agents = agents("--agents", agents);
+            agents = AdminArgs.agents("--agents", agents);
         }
     }
 

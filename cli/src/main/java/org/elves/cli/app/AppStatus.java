@@ -1,5 +1,6 @@
 package org.elves.cli.app;
 
+import org.elves.cli.api.AdminArgs;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.elves.cli.api.ElvesApiClient;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ public final class AppStatus extends AppSubcommand {
 
     @Override
     protected void check() {
-        app = checkApp(app);
+        app = AdminArgs.checkApp(app);
     }
 
     @Override

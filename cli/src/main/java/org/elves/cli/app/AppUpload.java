@@ -1,5 +1,6 @@
 package org.elves.cli.app;
 
+import org.elves.cli.api.AdminArgs;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.elves.cli.api.ApiResponse;
 import org.elves.cli.api.ApiTarget;
@@ -45,7 +46,7 @@ public final class AppUpload extends AppSubcommand {
 
     @Override
     protected void check() {
-        app = checkApp(app);
+        app = AdminArgs.checkApp(app);
         version = checkVersion(version);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such file");

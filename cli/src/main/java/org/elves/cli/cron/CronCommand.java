@@ -1,11 +1,9 @@
 package org.elves.cli.cron;
 
 import org.elves.cli.CliEnvironment;
+import org.elves.cli.GroupCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
 
 /**
  * {@code elves cron}: the cron API (reference §3.4.6, docs/api.md) from the command line. Each
@@ -27,24 +25,8 @@ import java.util.concurrent.Callable;
                 CronDelete.class,
                 CronInfo.class,
                 CronList.class})
-public final class CronCommand implements Callable<Integer> {
-    private final CliEnvironment env;
-
-    @Spec
-    CommandSpec spec;
-
+public final class CronCommand extends GroupCommand {
     public CronCommand(CliEnvironment env) {
-        this.env = env;
-    }
-
-    CliEnvironment env() {
-        return env;
-    }
-
-    @Override
-    public Integer call() {
-        // `elves cron` alone: show the actions instead of doing nothing
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
+        super(env);
     }
 }

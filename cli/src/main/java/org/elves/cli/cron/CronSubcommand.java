@@ -28,9 +28,6 @@ abstract class CronSubcommand extends ApiSubcommand {
         return parent.env();
     }
 
-    int columns() {
-        return parent.env().columns(120);
-    }
 
     /** Cron ids are 16 characters (the API answers 403.9 otherwise); catch the typo here. */
     static void checkId(String id) {

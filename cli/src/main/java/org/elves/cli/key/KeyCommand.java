@@ -1,11 +1,9 @@
 package org.elves.cli.key;
 
 import org.elves.cli.CliEnvironment;
+import org.elves.cli.GroupCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
 
 /**
  * {@code elves key}: OpenAPI keys (AuthID and secret) and what each may call: which apps on
@@ -25,23 +23,8 @@ import java.util.concurrent.Callable;
                 KeyRevoke.class,
                 KeyRotate.class,
                 KeyList.class})
-public final class KeyCommand implements Callable<Integer> {
-    private final CliEnvironment env;
-
-    @Spec
-    CommandSpec spec;
-
+public final class KeyCommand extends GroupCommand {
     public KeyCommand(CliEnvironment env) {
-        this.env = env;
-    }
-
-    CliEnvironment env() {
-        return env;
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
+        super(env);
     }
 }

@@ -1,5 +1,6 @@
 package org.elves.cli.key;
 
+import org.elves.cli.api.AdminArgs;
 import org.elves.cli.api.ApiResponse;
 import org.elves.cli.api.ElvesApiClient;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ public final class KeyCreate extends KeySubcommand {
     @Override
     protected void check() {
         if (app != null) {
-            app = checkApp(app);
+            app = AdminArgs.checkApp(app);
             if (ip == null) {
                 throw new IllegalArgumentException("--app needs --ip: the agents (a,b,... or '*') the key may call it on");
             }
@@ -46,7 +47,7 @@ public final class KeyCreate extends KeySubcommand {
             if (app == null) {
                 throw new IllegalArgumentException("--ip needs --app: the app the key may call on these agents");
             }
-            ip = agents(ip);
+            ip = AdminArgs.agents("--ip", ip);
         }
         if (name != null && name.isBlank()) {
             throw new IllegalArgumentException("--name must not be blank");

@@ -1,5 +1,6 @@
 package org.elves.cli.key;
 
+import org.elves.cli.api.AdminArgs;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.elves.cli.api.ElvesApiClient;
 import picocli.CommandLine.Command;
@@ -25,8 +26,8 @@ public final class KeyGrant extends KeySubcommand {
     @Override
     protected void check() {
         authId = checkAuthId(authId);
-        app = checkApp(app);
-        ip = agents(ip);
+        app = AdminArgs.checkApp(app);
+        ip = AdminArgs.agents("--ip", ip);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.elves.cli.key;
 
+import org.elves.cli.api.AdminArgs;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.elves.cli.api.ElvesApiClient;
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ public final class KeyRevoke extends KeySubcommand {
     protected void check() {
         authId = checkAuthId(authId);
         if (app != null) {
-            app = checkApp(app);
+            app = AdminArgs.checkApp(app);
         }
     }
 

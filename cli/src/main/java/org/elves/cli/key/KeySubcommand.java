@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.elves.cli.CliEnvironment;
 import org.elves.cli.api.ApiSubcommand;
-import org.elves.cli.exec.HostList;
 import org.elves.protocol.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * What every {@code elves key} action shares: the API options, {@code --json}, checking the
@@ -35,7 +33,6 @@ abstract class KeySubcommand extends ApiSubcommand {
      * callers; a server would see it twice, 403.10): the key acted on goes as {@code key_id}.
      */
     static final String KEY_ID = "key_id";
-    private static final Pattern APP = Pattern.compile("[a-z0-9-]+");
 
     @ParentCommand
     KeyCommand parent;
@@ -45,9 +42,6 @@ abstract class KeySubcommand extends ApiSubcommand {
         return parent.env();
     }
 
-    int columns() {
-        return parent.env().columns(120);
-    }
 
     static String checkAuthId(String authId) {
         String a = authId == null ? "" : authId.trim();
@@ -57,26 +51,7 @@ abstract class KeySubcommand extends ApiSubcommand {
         return a;
     }
 
-    static String checkApp(String app) {
-        String a = app == null ? "" : app.trim();
-        if (!APP.matcher(a).matches()) {
-            throw new IllegalArgumentException("--app '" + app + "' is not an app name: lower-case letters, digits "
-                    + "and '-' only (no '_')");
-        }
-        return a;
-    }
 
-    /** A comma list of agent addresses, or "*" for every agent; normalised to "a,b" or "*". */
-    static String agents(String spec) {
-        String s = spec == null ? "" : spec.trim();
-        if (s.equals("*")) {
-            return s;
-        }
-        if (s.contains("*")) {
-            throw new IllegalArgumentException("--ip is either '*' alone or a list of addresses");
-        }
-        return String.join(",", HostList.parse(List.of(s)));
-    }
 
     /** {"auth_id": "...", "key": "..."} on one line: the shape scripts read. */
     static String secretJson(String authId, String key) {

@@ -1,11 +1,9 @@
 package org.elves.cli.queue;
 
 import org.elves.cli.CliEnvironment;
+import org.elves.cli.GroupCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
 
 /**
  * {@code elves queue}: the queue API (reference §3.4.5) from the command line. Each action is
@@ -25,24 +23,8 @@ import java.util.concurrent.Callable;
                 QueueStop.class,
                 QueueResult.class,
                 QueueRun.class})
-public final class QueueCommand implements Callable<Integer> {
-    private final CliEnvironment env;
-
-    @Spec
-    CommandSpec spec;
-
+public final class QueueCommand extends GroupCommand {
     public QueueCommand(CliEnvironment env) {
-        this.env = env;
-    }
-
-    CliEnvironment env() {
-        return env;
-    }
-
-    @Override
-    public Integer call() {
-        // `elves queue` alone: show the actions instead of doing nothing
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return spec.exitCodeOnInvalidInput();
+        super(env);
     }
 }

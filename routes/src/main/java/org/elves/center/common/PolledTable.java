@@ -64,6 +64,23 @@ public abstract class PolledTable<T> {
         return value;
     }
 
+    /**
+     * The owner's answer to {@link #query()}: {version, changed} and, only when the caller's version
+     * is not {@code current}, {@code key}: the data.
+     */
+    public static Map<String, Object> answer(String current, Map<String, Object> query, String key,
+                                             java.util.function.Supplier<Object> data) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("version", current);
+        Object held = query == null ? null : query.get("version");
+        boolean changed = !current.equals(held == null ? "" : String.valueOf(held).trim());
+        result.put("changed", changed);
+        if (changed) {
+            result.put(key, data.get());
+        }
+        return Replies.ok(result);
+    }
+
     /** The table from the owner's result. */
     protected abstract T parse(Map<String, Object> result);
 }

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.elves.center.common.JobParams;
+import org.elves.center.common.PolledTable;
 import org.elves.center.common.Replies;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.CronRule;
@@ -150,15 +151,8 @@ public class CronService {
      * agent-side cron; the table only when the caller's version is not the current one.
      */
     public Map<String, Object> agentCronTable(Map<String, Object> body) {
-        String current = String.valueOf(store.changes(CronStore.AGENT));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("version", current);
-        boolean changed = !current.equals(text(body.get("version")));
-        result.put("changed", changed);
-        if (changed) {
-            result.put("table", AgentCronLists.table(store.started(CronStore.AGENT)));
-        }
-        return Replies.ok(result);
+        return PolledTable.answer(String.valueOf(store.changes(CronStore.AGENT)), body, "table",
+                () -> AgentCronLists.table(store.started(CronStore.AGENT)));
     }
 
     // ---- the rules ----

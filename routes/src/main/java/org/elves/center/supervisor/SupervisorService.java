@@ -3,6 +3,7 @@ package org.elves.center.supervisor;
 import org.bson.Document;
 import org.elves.center.common.AgentSet;
 import org.elves.center.common.JobParams;
+import org.elves.center.common.PolledTable;
 import org.elves.center.common.Replies;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
@@ -295,12 +296,7 @@ public class SupervisorService {
 
     /** For OpenAPI: every key with its secret and grants, only when the caller's version is not current. */
     public Map<String, Object> keyTable(Map<String, Object> body) {
-        String current = String.valueOf(store.changes(SupervisorStore.KEYS));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("version", current);
-        boolean changed = !current.equals(text(body.get("version")));
-        result.put("changed", changed);
-        if (changed) {
+        return PolledTable.answer(String.valueOf(store.changes(SupervisorStore.KEYS)), body, "keys", () -> {
             List<Map<String, Object>> keys = new ArrayList<>();
             for (Document key : store.keys()) {
                 Map<String, Object> k = new LinkedHashMap<>();
@@ -313,9 +309,8 @@ public class SupervisorService {
                 k.put("grants", grants);
                 keys.add(k);
             }
-            result.put("keys", keys);
-        }
-        return Replies.ok(result);
+            return keys;
+        });
     }
 
     /**
@@ -323,25 +318,12 @@ public class SupervisorService {
      * url, agents}; only when the caller's version is not current.
      */
     public Map<String, Object> deployTable(Map<String, Object> body) {
-        String current = String.valueOf(store.changes(SupervisorStore.DEPLOY));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("version", current);
-        boolean changed = !current.equals(text(body.get("version")));
-        result.put("changed", changed);
-        if (changed) {
-            result.put("apps", deployments());
-        }
-        return Replies.ok(result);
+        return PolledTable.answer(String.valueOf(store.changes(SupervisorStore.DEPLOY)), body, "apps", this::deployments);
     }
 
     /** For the Scheduler: {app: host:port} of every app given a processor; only when changed. */
     public Map<String, Object> processorTable(Map<String, Object> body) {
-        String current = String.valueOf(store.changes(SupervisorStore.DEPLOY));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("version", current);
-        boolean changed = !current.equals(text(body.get("version")));
-        result.put("changed", changed);
-        if (changed) {
+        return PolledTable.answer(String.valueOf(store.changes(SupervisorStore.DEPLOY)), body, "processors", () -> {
             Map<String, Object> processors = new LinkedHashMap<>();
             for (Document app : store.apps()) {
                 String processor = app.getString("processor");
@@ -349,9 +331,8 @@ public class SupervisorService {
                     processors.put(app.getString("_id"), processor);
                 }
             }
-            result.put("processors", processors);
-        }
-        return Replies.ok(result);
+            return processors;
+        });
     }
 
     /** The reference's appAuthInfo: [{app, version, agentList}] of every app with an online version. */
