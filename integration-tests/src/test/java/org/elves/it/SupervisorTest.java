@@ -176,6 +176,13 @@ class SupervisorTest {
         assertEquals(ErrorCode.PERMISSION_DENIED, team.rt(MACHINES.get(0), "grantapp", "x", null, 10).errorCode());
         assertEquals(ErrorCode.PERMISSION_DENIED, team.call("/api/v2/admin/key/list", Map.of()).errorCode());
 
+        // a queue belongs to the key that made it (an admin key may act on any)
+        String adminQueue = admin.call("/api/v2/queue/create", Map.of("app", "apptest")).resultText("id");
+        assertEquals(ErrorCode.PERMISSION_DENIED, team.call("/api/v2/queue/result", Map.of("queue_id", adminQueue)).errorCode());
+        String teamQueue = team.call("/api/v2/queue/create", Map.of("app", "apptest")).resultText("id");
+        assertTrue(team.call("/api/v2/queue/result", Map.of("queue_id", teamQueue)).ok());
+        assertTrue(admin.call("/api/v2/queue/result", Map.of("queue_id", teamQueue)).ok());
+
         ApiResponse rotated = adminCall("key/rotate", "key_id", id);
         Api renewed = Api.as(cluster, id, rotated.resultText("key"), Clock.systemUTC());
         awaitCall(renewed, MACHINES.get(0), "apptest", "helloword", ApiResponse::ok);

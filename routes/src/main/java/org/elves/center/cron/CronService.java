@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.elves.center.common.JobParams;
+import org.elves.center.common.Ownership;
 import org.elves.center.common.PolledTable;
 import org.elves.center.common.Replies;
 import org.elves.config.ElvesConfig;
@@ -75,6 +76,7 @@ public class CronService {
     }
 
     public Map<String, Object> deleteCron(Map<String, Object> body, Exchange exchange) {
+        existing(cronId(body), body);
         Document deleted = store.delete(cronId(body));
         if (deleted == null) {
             throw new ElvesException(ErrorCode.CRON_NOT_FOUND, text(body.get("id")));
@@ -85,7 +87,7 @@ public class CronService {
     }
 
     public Map<String, Object> cronDetail(Map<String, Object> body) {
-        return Replies.ok(detail(existing(cronId(body))));
+        return Replies.ok(detail(existing(cronId(body), body)));
     }
 
     /** {result: [ids newest first] (reference), crons: [summaries]} of the crons aimed at one agent. */
@@ -188,6 +190,7 @@ public class CronService {
 
     private Map<String, Object> setFlag(Map<String, Object> body, int flag, Exchange exchange) {
         String id = cronId(body);
+        existing(id, body);
         if (!store.setFlag(id, flag, clock.getAsLong())) {
             throw new ElvesException(ErrorCode.CRON_NOT_FOUND, id);
         }
@@ -262,11 +265,13 @@ public class CronService {
         return result;
     }
 
-    private Document existing(String id) {
+    /** The cron, when it exists and the caller (if any) may act on it. */
+    private Document existing(String id, Map<String, Object> body) {
         Document cron = store.find(id);
         if (cron == null) {
             throw new ElvesException(ErrorCode.CRON_NOT_FOUND, id);
         }
+        Ownership.check(cron.getString("auth_id"), body, "cron " + id);
         return cron;
     }
 

@@ -20,6 +20,15 @@ final class ComponentCalls {
         return body;
     }
 
+    /** The verified caller into the body, for the component's ownership check (Ownership). */
+    static Map<String, Object> withCaller(Map<String, Object> body, ApiRequest request) {
+        ApiKey key = request.key();
+        if (key != null) {
+            org.elves.center.common.Ownership.put(body, key.authId(), key.admin());
+        }
+        return body;
+    }
+
     /** A component's {flag, error, id} as the API's {flag, error, result:{id}}; failures pass through. */
     static Map<String, Object> idResult(Map<String, Object> reply) {
         if (!Replies.isOk(reply)) {

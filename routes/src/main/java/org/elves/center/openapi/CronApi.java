@@ -112,7 +112,7 @@ public class CronApi {
         enabled();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", ApiParams.cronId(r));
-        return ComponentCalls.call(exchange, "cron", func, body);
+        return ComponentCalls.call(exchange, "cron", func, ComponentCalls.withCaller(body, r));
     }
 
     private void enabled() {

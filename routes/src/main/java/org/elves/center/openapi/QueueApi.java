@@ -35,7 +35,7 @@ public class QueueApi {
         body.put("id", ApiParams.queueId(r));
         task(r, body);
         body.put("depend_task_id", r.get("depend_task_id"));
-        return ComponentCalls.call(exchange, "queue", "addTask", body);
+        return ComponentCalls.call(exchange, "queue", "addTask", ComponentCalls.withCaller(body, r));
     }
 
     public Map<String, Object> commit(ApiRequest r, Exchange exchange) {
@@ -78,7 +78,7 @@ public class QueueApi {
         enabled();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", ApiParams.queueId(r));
-        return ComponentCalls.call(exchange, "queue", func, body);
+        return ComponentCalls.call(exchange, "queue", func, ComponentCalls.withCaller(body, r));
     }
 
     private void enabled() {

@@ -3,6 +3,7 @@ package org.elves.center.queue;
 import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.elves.center.common.JobParams;
+import org.elves.center.common.Ownership;
 import org.elves.center.common.Replies;
 import org.elves.center.scheduler.TaskResults;
 import org.elves.config.ElvesConfig;
@@ -145,7 +146,7 @@ public class QueueService {
 
     Map<String, Object> add(Map<String, Object> body) {
         String queueId = queueId(body);
-        Document queue = existing(queueId);
+        Document queue = existing(queueId, body);
         requireStatus(queue, PENDDING, "tasks can be added only before the queue is committed");
         Document task = new Document("_id", TaskIds.next()).append("queue_id", queueId)
                 .append("ip", JobParams.required(body, "ip", ErrorCode.PARAM_IP))
@@ -184,7 +185,7 @@ public class QueueService {
 
     Outcome commit(Map<String, Object> body) {
         String queueId = queueId(body);
-        Document queue = existing(queueId);
+        Document queue = existing(queueId, body);
         requireStatus(queue, PENDDING, "the queue was committed or stopped already");
         if (store.countTasks(queueId) == 0) {
             throw new ElvesException(ErrorCode.QUEUE_STATUS, "queue " + queueId + " has no task");
@@ -209,7 +210,7 @@ public class QueueService {
      */
     Outcome stopping(Map<String, Object> body) {
         String queueId = queueId(body);
-        Document queue = existing(queueId);
+        Document queue = existing(queueId, body);
         // a stopped queue answers its map again; a finished one has nothing left to stop
         if (!store.moveQueue(queueId, List.of(PENDDING, RUNNING), STOPPED, "stop_time", clock.getAsLong())
                 && !STOPPED.equals(store.queue(queueId).getString("status"))) {
@@ -242,7 +243,7 @@ public class QueueService {
 
     Map<String, Object> result(Map<String, Object> body) {
         String queueId = queueId(body);
-        existing(queueId);
+        existing(queueId, body);
         Map<String, Object> records = new LinkedHashMap<>();
         for (Document task : store.tasksOf(queueId)) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -604,11 +605,13 @@ public class QueueService {
         return id;
     }
 
-    private Document existing(String queueId) {
+    /** The queue, when it exists and the caller (if any) may act on it. */
+    private Document existing(String queueId, Map<String, Object> body) {
         Document queue = store.queue(queueId);
         if (queue == null) {
             throw new ElvesException(ErrorCode.QUEUE_NOT_FOUND, queueId);
         }
+        Ownership.check(queue.getString("auth_id"), body, "queue " + queueId);
         return queue;
     }
 

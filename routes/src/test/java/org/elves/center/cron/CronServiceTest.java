@@ -173,4 +173,19 @@ class CronServiceTest {
         crons.createCron(cron(), exchange);
         assertNull(exchange.getProperty(CronService.PUSH));
     }
+
+    @Test
+    void onlyTheKeyThatMadeACronOrAnAdminMayActOnIt() {
+        Map<String, Object> body = cron();
+        body.put("auth_id", "OWNER0000000000A");
+        String id = (String) crons.createCron(body, null).get("id");
+        Map<String, Object> stranger = Map.of("id", id, "caller", "OTHER00000000000", "caller_admin", "false");
+        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> crons.stopCron(stranger, null)).code());
+        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> crons.cronDetail(stranger)).code());
+        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> crons.deleteCron(stranger, null)).code());
+        assertEquals(1, detail(id).get("cron_flag"), "nothing changed");
+        crons.stopCron(Map.of("id", id, "caller", "OWNER0000000000A", "caller_admin", "false"), null);
+        crons.startCron(Map.of("id", id, "caller", "ADMIN00000000000", "caller_admin", "true"), null);
+        assertEquals(1, detail(id).get("cron_flag"));
+    }
 }

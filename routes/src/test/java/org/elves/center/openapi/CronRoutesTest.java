@@ -170,7 +170,8 @@ class CronRoutesTest {
             Map<String, Object> unknown = call("/api/v2/cron/" + action, Map.of("cron_id", "0000000000000000"));
             assertEquals(Map.of("flag", "false", "error", ErrorCode.CRON_NOT_FOUND.text()), unknown);
         }
-        assertEquals(Map.of("id", "0000000000000000"), received.get("deleteCron"));
+        // the verified caller goes along for the component's ownership check (the configured pair: an admin key)
+        assertEquals(Map.of("id", "0000000000000000", "caller", "tester", "caller_admin", "true"), received.get("deleteCron"));
     }
 
     @Test

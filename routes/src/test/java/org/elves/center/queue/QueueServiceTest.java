@@ -258,4 +258,15 @@ class QueueServiceTest {
         ElvesException e = assertThrows(ElvesException.class, action::run);
         assertEquals(code, e.code(), e.getMessage());
     }
+
+    @Test
+    void onlyTheKeyThatMadeAQueueOrAnAdminMayActOnIt() {
+        String q = String.valueOf(queues.create(new HashMap<>(Map.of("app", "apptest", "auth_id", "OWNER0000000000A"))).get("id"));
+        Map<String, Object> stranger = Map.of("id", q, "caller", "OTHER00000000000", "caller_admin", "false");
+        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> queues.result(stranger)).code());
+        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> queues.commit(stranger)).code());
+        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> queues.stopping(stranger)).code());
+        assertEquals("true", queues.result(Map.of("id", q, "caller", "OWNER0000000000A", "caller_admin", "false")).get("flag"));
+        assertEquals("true", queues.result(Map.of("id", q, "caller", "ADMIN00000000000", "caller_admin", "true")).get("flag"));
+    }
 }
