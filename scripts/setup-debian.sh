@@ -14,6 +14,8 @@ command -v thrift >/dev/null || need+=(thrift-compiler)
 # the Python processor SDK (apps/sdk/python/processor) needs Debian's Thrift library for python3
 /usr/bin/python3 -c "import thrift" 2>/dev/null || python3 -c "import thrift" 2>/dev/null || need+=(python3-thrift)
 command -v rabbitmq-server >/dev/null || [ -x /usr/sbin/rabbitmq-server ] || need+=(rabbitmq-server)
+# Node runs the admin page's signing test (routes AdminPageScriptTest)
+command -v node >/dev/null || need+=(nodejs)
 # headless Chromium for the admin page's browser test (integration-tests AdminPageTest)
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 

@@ -6,6 +6,10 @@ import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+// Debian's Node 18 has WebCrypto only as node:crypto's webcrypto; Node 19+ also as a global
+import { webcrypto } from 'node:crypto';
+globalThis.crypto ??= webcrypto;
+
 const require = createRequire(import.meta.url);
 const admin = require(fileURLToPath(new URL(
   '../../main/resources/org/elves/center/supervisor/admin/admin.js', import.meta.url)));
