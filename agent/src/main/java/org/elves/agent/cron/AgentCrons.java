@@ -8,8 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -328,12 +326,13 @@ public final class AgentCrons implements AutoCloseable {
     private void load() {
         Object root;
         try {
-            root = LightJson.parse(Files.readAllBytes(stateFile));
-        } catch (NoSuchFileException e) {
-            return;
+            root = AtomicFiles.readJson(stateFile);
         } catch (IOException | RuntimeException e) {
             LOG.error("agent {}: agent-side crons in {} not readable ({}); starting without, until the center sends"
                     + " them again", ip, stateFile, e.toString());
+            return;
+        }
+        if (root == null) {
             return;
         }
         if (!(root instanceof Map) || !(((Map<?, ?>) root).get("crons") instanceof List)) {

@@ -47,4 +47,17 @@ public final class AtomicFiles {
             Files.deleteIfExists(temp);
         }
     }
+
+    /**
+     * The JSON a state file written by {@link #write} holds; null when there is no such file.
+     *
+     * @throws IOException when it cannot be read or is not JSON
+     */
+    public static Object readJson(Path file) throws IOException {
+        try {
+            return org.elves.agent.LightJson.parse(Files.readAllBytes(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
 }

@@ -482,12 +482,13 @@ public final class AppDistributor implements AutoCloseable {
     private void load() {
         Object root;
         try {
-            root = LightJson.parse(Files.readAllBytes(stateFile));
-        } catch (NoSuchFileException e) {
-            return;
+            root = AtomicFiles.readJson(stateFile);
         } catch (IOException | RuntimeException e) {
             LOG.error("{}: {} not readable ({}); distributed apps count as installed by hand until the center"
                     + " sends packages again", owner, stateFile, e.toString());
+            return;
+        }
+        if (root == null) {
             return;
         }
         Object list = root instanceof Map ? ((Map<?, ?>) root).get("apps") : null;
