@@ -48,6 +48,11 @@ public enum ErrorCode {
     SEND_JOB_FAIL("410.1", "Send Job To Agent Fail"),
     /** extension: the agent took the job but gave no answer within timeout plus margin. */
     AGENT_ANSWER_TIMEOUT("410.2", "Agent Answer Timeout"),
+    /**
+     * extension: the agent took the task, then died or stopped answering while it ran, and no
+     * result came back (a restarted agent reports the task itself when it can).
+     */
+    AGENT_LOST("410.3", "Agent Lost While Running"),
     CRON_NOT_FOUND("411.1", "Not Find Cron Job To Operate"),
     QUEUE_NOT_FOUND("412.1", "Queue Not Found"),
     QUEUE_STATUS("412.2", "Queue Status Incorrect"),
@@ -68,6 +73,11 @@ public enum ErrorCode {
      * tell a replay from a fresh hmac-sha256 request and refuses it rather than forget; retry later.
      */
     NONCE_CACHE_FULL("503.1", "Service Busy Nonce Cache Full"),
+    /**
+     * extension: the center cannot reach its message broker (RabbitMQ) now; nothing was sent,
+     * retry once it is back.
+     */
+    BROKER_UNAVAILABLE("503.2", "Message Broker Unavailable"),
     /** extension: a center component did not answer an rpc.call in time. */
     COMPONENT_TIMEOUT("500.1", "Internal Component Timeout");
 
