@@ -12,12 +12,21 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A center-side Thrift server (Heartbeat on 11102, Scheduler on 10101) with the CamelContext's
  * lifecycle. Plain libthrift because agents speak the binary protocol on unframed sockets, which
  * camel-thrift does not serve.
+ * <p>
+ * Agents keep their connections open between calls, so a worker thread is usually blocked reading
+ * an idle socket: stopping does not wait for those (libthrift's default waits up to 60 s for its
+ * workers, which made a center ignore SIGTERM for that long). A call cut off by the stop fails on
+ * the agent's side, which reports again.
  */
 public final class ThriftServerService extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(ThriftServerService.class);
@@ -28,6 +37,7 @@ public final class ThriftServerService extends ServiceSupport {
     private final TProcessor processor;
     private final int maxThreads;
     private TServer server;
+    private ExecutorService workers;
     private Thread thread;
     private int boundPort;
 
@@ -49,11 +59,13 @@ public final class ThriftServerService extends ServiceSupport {
             throw new IllegalStateException(name + " cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         boundPort = socket.getServerSocket().getLocalPort();
+        workers = workerPool();
         server = new TThreadPoolServer(new TThreadPoolServer.Args(socket)
                 .processor(processor)
                 .protocolFactory(new TBinaryProtocol.Factory())
-                .minWorkerThreads(1)
-                .maxWorkerThreads(maxThreads));
+                .executorService(workers)
+                .stopTimeoutVal(1)
+                .stopTimeoutUnit(TimeUnit.SECONDS));
         CountDownLatch serving = new CountDownLatch(1);
         server.setServerEventHandler(new ServingSignal(serving));
         thread = new Thread(server::serve, name + "-thrift");
@@ -70,9 +82,22 @@ public final class ThriftServerService extends ServiceSupport {
         if (server != null) {
             server.stop();
         }
-        if (thread != null) {
-            thread.join(5000);
+        if (workers != null) {
+            workers.shutdownNow();
         }
+        if (thread != null) {
+            thread.join(2000);
+        }
+    }
+
+    /** As libthrift's own pool (one thread per open connection, up to maxThreads), with daemon threads. */
+    private ExecutorService workerPool() {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(1, maxThreads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, name + "-thrift-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The port actually bound (useful when configured as 0). */
