@@ -7,6 +7,7 @@ import org.elves.center.common.JobParams;
 import org.elves.center.common.Ownership;
 import org.elves.center.common.PolledTable;
 import org.elves.center.common.Replies;
+import org.elves.center.scheduler.TaskResults;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.CronRule;
 import org.elves.protocol.CronRunId;
@@ -120,6 +121,25 @@ public class CronService {
                 .append("worker_costtime", text(result.get("worker_costtime")));
         record(runId, run);
         return null;
+    }
+
+    /**
+     * An asyncJobs batch the leader could not cast to the Scheduler (route cron-tick; the broker
+     * is down, mostly): each of its runs is recorded as failed, {@code [503.2]}, so the run shows in
+     * the cron's history instead of vanishing. Not retried: the tick's second is claimed, and by
+     * the time the broker is back the misfire policy would have given a later run anyway.
+     */
+    @SuppressWarnings("unchecked")
+    public void notCast(Map<String, Object> batch, String why) {
+        if (!(batch.get("jobs") instanceof List<?> jobs)) {
+            return;
+        }
+        for (Object job : jobs) {
+            String runId = text(((Map<String, Object>) job).get("id"));
+            LOG.warn("cron run {} not sent: {}", runId, why);
+            cronResult(TaskResults.failed(runId, ErrorCode.BROKER_UNAVAILABLE.text(
+                    "run not cast to the scheduler for " + text(batch.get("ip")) + ": " + why)));
+        }
     }
 
     /** Mode P: the processor's outcome {id: run id, processor_flag, processor_error, processor_costtime}. */

@@ -19,9 +19,18 @@ public class HeartbeatConfiguration implements CamelConfiguration {
                 () -> config.getLong("elves.heartbeat.online-intervals", 3));
     }
 
+    /** Started with the context's beans, so the warm-up counts from this process's start. */
+    @BindToRegistry("heartbeatWarmup")
+    public HeartbeatWarmup heartbeatWarmup(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new HeartbeatWarmup(System::currentTimeMillis,
+                () -> (config.getLong("elves.heartbeat.interval-seconds", 10)
+                        + config.getLong("elves.heartbeat.warmup-slack-seconds", 5)) * 1000L);
+    }
+
     @BindToRegistry("heartbeatQueries")
-    public HeartbeatQueries heartbeatQueries(@BeanInject("agentRegistry") AgentRegistry registry) {
-        return new HeartbeatQueries(registry);
+    public HeartbeatQueries heartbeatQueries(@BeanInject("agentRegistry") AgentRegistry registry,
+                                             @BeanInject("heartbeatWarmup") HeartbeatWarmup warmup) {
+        return new HeartbeatQueries(registry, warmup);
     }
 
     @BindToRegistry("agentCronTable")

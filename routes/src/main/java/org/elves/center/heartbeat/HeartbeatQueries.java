@@ -14,16 +14,37 @@ import java.util.TreeMap;
 
 /** The Heartbeat component's rpc handlers: online status and agent information. */
 public class HeartbeatQueries {
-    private final AgentRegistry registry;
+    /** getStatByIp's "online" for an agent not heard from while this Heartbeat is warming up. */
+    public static final String UNKNOWN = "unknown";
+    /** getStatByIp's field beside {@link #UNKNOWN}: the warm-up left, ms (ask again within it). */
+    public static final String WARMUP_LEFT_MS = "warmup_left_ms";
 
-    public HeartbeatQueries(AgentRegistry registry) {
+    private final AgentRegistry registry;
+    private final HeartbeatWarmup warmup;
+
+    public HeartbeatQueries(AgentRegistry registry, HeartbeatWarmup warmup) {
         this.registry = registry;
+        this.warmup = warmup;
     }
 
-    /** {ip} → {ip, online, last_hb_time, port, apps}; unknown agent → 414.1. */
+    /**
+     * {ip} → {ip, online, last_hb_time, port, apps}; unknown agent → 414.1. While this process is
+     * warming up ({@link HeartbeatWarmup}) an agent it has not heard from yet is no error but
+     * {ip, online: "unknown", warmup_left_ms}: its first beat may still be on its way. Only the
+     * Scheduler asks this (before sending a task), and it asks again until the warm-up is over.
+     */
     public Map<String, Object> getStatByIp(Map<String, Object> body) {
-        AgentState state = known(ip(body));
-        return ok(stat(state));
+        String ip = ip(body);
+        AgentState state = registry.find(ip);
+        long left = state == null ? warmup.leftMs() : 0;
+        if (left > 0) {
+            Map<String, Object> unknown = new LinkedHashMap<>();
+            unknown.put("ip", ip);
+            unknown.put("online", UNKNOWN);
+            unknown.put(WARMUP_LEFT_MS, left);
+            return ok(unknown);
+        }
+        return ok(stat(known(ip)));
     }
 
     /** {iplist:[...]} → [{ip, online, ...}], unknown agents listed with online "false" and known "false". */

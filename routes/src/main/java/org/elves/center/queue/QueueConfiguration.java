@@ -23,7 +23,10 @@ public class QueueConfiguration implements CamelConfiguration {
     @BindToRegistry("queueService")
     public QueueService queueService(@BeanInject("queueStore") QueueStore store,
                                      @BeanInject("elvesConfig") ElvesConfig config) {
-        return new QueueService(store, config, System::currentTimeMillis);
+        // broker link's up-since, to be wired to the broker engineer's brokerLink::upSinceMs
+        // (org.elves.center.common) at the merge; 0 = "always connected / unknown": deadlines
+        // count from the sending only, as before
+        return new QueueService(store, config, System::currentTimeMillis, () -> 0L);
     }
 
     @Override

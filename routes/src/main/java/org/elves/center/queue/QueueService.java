@@ -8,6 +8,7 @@ import org.elves.center.common.Replies;
 import org.elves.center.scheduler.TaskResults;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
+import org.elves.protocol.ElvesTime;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.TaskIds;
 import org.slf4j.Logger;
@@ -41,6 +42,12 @@ import static org.elves.center.queue.QueueStore.STOPPED;
  * a stopped queue stays stopped. Tasks go to the Scheduler as asyncJob casts, at most
  * {@code elves.queue.agent-concurrency} running per agent; the jobs a handler releases are left
  * in the exchange property {@link #JOBS} for route queue.send-jobs.
+ * <p>
+ * A running task without a result ends at its deadline, its timeout plus
+ * {@code elves.queue.result-margin-seconds} counted from when it was sent or, if later, from when
+ * the broker link last came up (results cannot flow while the broker is down): {@code [410.3]}
+ * when its agent could not be reached by the last re-sends (it died or went away while the task
+ * ran), else {@code [410.2]} (the agent took the task and its re-sends, and never reported).
  */
 public class QueueService {
     /** Exchange property: the asyncJob bodies to cast to the Scheduler after a handler. */
@@ -54,6 +61,15 @@ public class QueueService {
     private final QueueStore store;
     private final ElvesConfig config;
     private final LongSupplier clock;
+    /** Epoch ms since which the broker connection is up (0: down, or not known). */
+    private final LongSupplier brokerUpSinceMs;
+    /**
+     * The latest up-since seen above 0: once the link was seen up, a 0 means it is down now and
+     * no deadline passes. Never seen up (no link wired, or down since this process started): 0 is
+     * "unknown" and deadlines count from the sending as before. Per process, as the link is: each
+     * instance's sweep judges by its own connection, and only one conditional update ends a task.
+     */
+    private volatile long brokerSeenUp;
     /** Counting an agent's running tasks and claiming more is one step per agent in this JVM. */
     private final Map<String, Object> agentLocks = new ConcurrentHashMap<>();
     /** Whether this instance's first sweep ran {@link #recover}. */
@@ -61,10 +77,16 @@ public class QueueService {
     /** When dependents of ended tasks were last looked for (elves.queue.dependents-repair-seconds). */
     private long lastDependentsRepair;
 
-    public QueueService(QueueStore store, ElvesConfig config, LongSupplier clock) {
+    /**
+     * @param brokerUpSinceMs when the current broker connection came up (epoch ms; 0 = down, or
+     *                        unknown until it was once above 0): a task's deadline counts from it
+     *                        when it is later than the task's sending
+     */
+    public QueueService(QueueStore store, ElvesConfig config, LongSupplier clock, LongSupplier brokerUpSinceMs) {
         this.store = store;
         this.config = config;
         this.clock = clock;
+        this.brokerUpSinceMs = brokerUpSinceMs;
     }
 
     /** A handler's answer and the tasks it released for sending. */
@@ -282,6 +304,10 @@ public class QueueService {
     @SuppressWarnings("unchecked")
     Outcome result(Map<String, Object> body, long now) {
         String id = TaskResults.idOf(body);
+        if (TaskResults.isResendNote(body)) {
+            resendNoted(id, "true".equals(text(body.get(TaskResults.RESEND_FAILED))), text(body.get("error")), now);
+            return Outcome.of(null);
+        }
         Map<String, Object> worker = body.get("result") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         String flag = text(body.get("flag"));
         String workerFlag = text(worker.get("worker_flag"));
@@ -302,6 +328,19 @@ public class QueueService {
         Document task = store.task(id);
         closed(task.getString("queue_id"), 1, now);
         return followUp(task, flag, workerFlag, now);
+    }
+
+    /**
+     * A re-send of a running task could not reach its agent, or reached it again: no result, the
+     * task stays running (the agent may be back soon and report, e.g. a restarted agent adopting
+     * its orphaned worker) and is re-sent as before; what it changes is the error at the deadline.
+     */
+    private void resendNoted(String id, boolean failed, String error, long now) {
+        if (failed && store.markUnreachable(id, now)) {
+            LOG.info("queue task {}: its agent is unreachable ({}); the task stays running until its deadline", id, error);
+        } else if (!failed && store.markReachable(id)) {
+            LOG.info("queue task {}: its agent is reachable again", id);
+        }
     }
 
     /** A task has its result: its agent's slot is free, its dependents released or skipped. */
@@ -366,6 +405,8 @@ public class QueueService {
 
     Outcome sweep(long now) {
         long marginMs = config.getLong("elves.queue.result-margin-seconds", 30) * 1000L;
+        // results could not flow before the broker link came up: no deadline counts from earlier
+        long brokerUp = brokerUpSince(now);
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (Document task : store.running()) {
             int timeout = task.getInteger("timeout", 0);
@@ -373,17 +414,8 @@ public class QueueService {
             long limitMs = (timeout == 0 ? 86_400L : timeout) * 1000L + marginMs;
             // a running task always has one; were it missing, the task ends now rather than the sweep failing
             long sent = task.get("sent_time") instanceof Number n ? n.longValue() : 0L;
-            if (now - sent > limitMs) {
-                Map<String, Object> worker = new LinkedHashMap<>();
-                worker.put("id", task.getString("_id"));
-                worker.put("worker_flag", "-1");
-                worker.put("worker_message", "");
-                worker.put("worker_costtime", "");
-                Map<String, Object> timedOut = Replies.failure(ErrorCode.AGENT_ANSWER_TIMEOUT.text(
-                        "no result from " + task.getString("ip") + " within " + limitMs / 1000 + " s (timeout "
-                                + timeout + " s + elves.queue.result-margin-seconds)"));
-                timedOut.put("result", worker);
-                jobs.addAll(result(timedOut, now).jobs());
+            if (now - Math.max(sent, brokerUp) > limitMs) {
+                jobs.addAll(result(overdue(task, sent, limitMs), now).jobs());
             }
         }
         if (!recovered) {
@@ -399,6 +431,37 @@ public class QueueService {
         jobs.addAll(resend(now, false));
         jobs.addAll(repair(now));
         return new Outcome(null, jobs);
+    }
+
+    /** From when deadlines count at the earliest: the link's up-since; now while it is down. */
+    private long brokerUpSince(long now) {
+        long up = brokerUpSinceMs.getAsLong();
+        if (up > 0) {
+            brokerSeenUp = up;
+            return up;
+        }
+        return brokerSeenUp > 0 ? now : 0;
+    }
+
+    /** The failure result of a task past its deadline: [410.3] when its agent was last unreachable, else [410.2]. */
+    private static Map<String, Object> overdue(Document task, long sent, long limitMs) {
+        Map<String, Object> worker = new LinkedHashMap<>();
+        worker.put("id", task.getString("_id"));
+        worker.put("worker_flag", "-1");
+        worker.put("worker_message", "");
+        worker.put("worker_costtime", "");
+        String ip = task.getString("ip");
+        String error;
+        if (task.get("unreachable_since") instanceof Number since) {
+            error = ErrorCode.AGENT_LOST.text("sent to " + ip + " at " + ElvesTime.format(sent)
+                    + "; unreachable since " + ElvesTime.format(since.longValue()) + "; no result");
+        } else {
+            error = ErrorCode.AGENT_ANSWER_TIMEOUT.text("no result from " + ip + " within " + limitMs / 1000
+                    + " s (timeout " + task.getInteger("timeout", 0) + " s + elves.queue.result-margin-seconds)");
+        }
+        Map<String, Object> timedOut = Replies.failure(error);
+        timedOut.put("result", worker);
+        return timedOut;
     }
 
     /**
@@ -494,6 +557,10 @@ public class QueueService {
             if ((all || now - lastSent >= graceMs) && store.markResent(task.getString("_id"), now)) {
                 Map<String, Object> job = asyncJob(task);
                 job.put("resend", true);
+                if (task.get("unreachable_since") != null) {
+                    // the Scheduler then says when the agent takes it again (resend_failed "false")
+                    job.put("unreachable", true);
+                }
                 jobs.add(job);
             }
         }

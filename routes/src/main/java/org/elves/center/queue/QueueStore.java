@@ -236,6 +236,21 @@ public class QueueStore {
                 .getModifiedCount() == 1;
     }
 
+    /**
+     * Notes that a running task's agent could not be reached by a re-send: the first such time
+     * stays ({@code unreachable_since}); false when the task is no longer running or was noted.
+     */
+    boolean markUnreachable(String id, long now) {
+        return tasks.updateOne(and(eq("_id", id), eq("status", RUNNING), eq("unreachable_since", null)),
+                Updates.set("unreachable_since", now)).getModifiedCount() == 1;
+    }
+
+    /** A re-send reached the task's agent again: the note goes; false when there was none. */
+    boolean markReachable(String id) {
+        return tasks.updateOne(and(eq("_id", id), eq("status", RUNNING), exists("unreachable_since")),
+                Updates.unset("unreachable_since")).getModifiedCount() == 1;
+    }
+
     /** Ids of the committed queues not finished yet. */
     List<String> runningQueues() {
         return queues.distinct("_id", eq("status", RUNNING), String.class).into(new ArrayList<>());

@@ -3,6 +3,7 @@ package org.elves.center.scheduler;
 import org.apache.camel.Exchange;
 import org.elves.config.ElvesConfig;
 import org.elves.center.common.JobParams;
+import org.elves.center.common.RetryLater;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.thrift.Instruct;
@@ -25,6 +26,13 @@ import static org.elves.center.common.JobParams.text;
  * to the agent, which acknowledges at once and reports the result later through
  * SchedulerService.dataTransport. When the task cannot be handed over, its failure result is
  * what goes to Queue or Cron instead, so no task waits forever (route scheduler-async-job).
+ * <p>
+ * Two exceptions (issue 11). A re-send of a running task ({@code resend: true}, see
+ * QueueService) that cannot reach its agent does not end the task, which may well be running
+ * there: its failure is cast marked {@link TaskResults#RESEND_FAILED} and Queue only notes it.
+ * And when Heartbeat could not be asked (503.2) or did not answer in time (500.1) nothing is
+ * known about the agent: the handler throws {@link RetryLater} and the inbox redelivers the
+ * message later, instead of failing a task for an infrastructure hiccup.
  */
 public class AsyncJobs {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncJobs.class);
@@ -35,6 +43,24 @@ public class AsyncJobs {
     private static final List<String> TYPES = List.of("queue", "cron");
     /** Exchange property: the Instructs of an asyncJobs batch, all for one agent. */
     public static final String BATCH = "ElvesBatch";
+    /** Exchange property: how an asyncJob is sent ({@link Sending}). */
+    static final String SENDING = "ElvesSending";
+    /** Failures that say the agent could not be reached, rather than that it refused the task. */
+    private static final List<ErrorCode> UNREACHABLE = List.of(ErrorCode.SEND_JOB_FAIL,
+            ErrorCode.AGENT_ANSWER_TIMEOUT, ErrorCode.AGENT_NOT_FOUND, ErrorCode.AGENT_OFFLINE);
+
+    /** A first send, a re-send of a running task, or a re-send of one whose agent was unreachable. */
+    enum Sending {
+        FIRST, RESEND, RESEND_TO_UNREACHABLE;
+
+        /** From an asyncJob body's {@code resend} and {@code unreachable} (QueueService's re-sends). */
+        static Sending of(Map<String, Object> body) {
+            if (!Boolean.parseBoolean(text(body.get("resend")))) {
+                return FIRST;
+            }
+            return Boolean.parseBoolean(text(body.get("unreachable"))) ? RESEND_TO_UNREACHABLE : RESEND;
+        }
+    }
 
     private final AgentClient agents;
     private final ElvesConfig config;
@@ -61,6 +87,7 @@ public class AsyncJobs {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         exchange.setProperty(TYPE, ins.getType());
+        exchange.setProperty(SENDING, Sending.of(body));
         return online.query(ins, exchange);
     }
 
@@ -93,22 +120,50 @@ public class AsyncJobs {
         return ins;
     }
 
-    /** Hands the task to its agent: null once the agent took it, else the failure result to forward. */
+    /**
+     * Hands the task to its agent: null once the agent took it, else the body to forward (the
+     * failure result, or a re-send note).
+     *
+     * @throws RetryLater when Heartbeat could not be asked or did not answer in time
+     */
     @SuppressWarnings("unchecked")
     public Map<String, Object> dispatch(Exchange exchange) {
-        return send(exchange.getProperty(OnlineCheck.INSTRUCT, Instruct.class),
-                exchange.getProperty(OnlineCheck.ONLINE, Map.class));
+        Instruct ins = exchange.getProperty(OnlineCheck.INSTRUCT, Instruct.class);
+        Map<String, Object> stat = exchange.getProperty(OnlineCheck.ONLINE, Map.class);
+        requireAnswered(ins.getIp(), stat);
+        return send(ins, stat, exchange.getProperty(SENDING, Sending.FIRST, Sending.class));
     }
 
     Map<String, Object> send(Instruct ins, Map<String, Object> stat) {
+        return send(ins, stat, Sending.FIRST);
+    }
+
+    /**
+     * A first send that fails ends the task at once (it never started). A re-send that cannot
+     * reach the agent is only a note: the task was taken before and may be running there.
+     */
+    Map<String, Object> send(Instruct ins, Map<String, Object> stat, Sending sending) {
         try {
             int port = online.agentPort(ins, stat);
             int ackTimeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
             requireAccepted(ins, agents.invokeAsync(ins.getIp(), port, List.of(ins), ackTimeoutMs));
-            return null;
+        } catch (Refused e) {
+            return TaskResults.failed(ins.getId(), e.getMessage());
         } catch (ElvesException e) {
             online.failed(ins, e);
+            if (sending != Sending.FIRST && UNREACHABLE.contains(e.code())) {
+                LOG.info("queue task {} still unreachable on re-send: {}", ins.getId(), e.getMessage());
+                return TaskResults.resendFailed(ins.getId(), e.getMessage());
+            }
             return TaskResults.failed(ins.getId(), e.getMessage());
+        }
+        return sending == Sending.RESEND_TO_UNREACHABLE ? TaskResults.resendReached(ins.getId()) : null;
+    }
+
+    /** Nothing is known of the agent when Heartbeat could not be asked: the message is taken again later. */
+    private static void requireAnswered(String ip, Map<String, Object> stat) {
+        if (OnlineCheck.unanswered(stat)) {
+            throw new RetryLater("Heartbeat not asked about " + ip + ": " + stat.get("error"));
         }
     }
 
@@ -151,7 +206,10 @@ public class AsyncJobs {
      */
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> dispatchBatch(Exchange exchange) {
-        return sendBatch(exchange.getProperty(BATCH, List.class), exchange.getProperty(OnlineCheck.ONLINE, Map.class));
+        List<Instruct> batch = exchange.getProperty(BATCH, List.class);
+        Map<String, Object> stat = exchange.getProperty(OnlineCheck.ONLINE, Map.class);
+        requireAnswered(batch.get(0).getIp(), stat);
+        return sendBatch(batch, stat);
     }
 
     List<Map<String, Object>> sendBatch(List<Instruct> batch, Map<String, Object> stat) {
@@ -233,12 +291,18 @@ public class AsyncJobs {
     /** The agent acknowledges each instruct with flag 1; anything else is a refusal. */
     private static void requireAccepted(Instruct ins, List<Reinstruct> acks) {
         if (acks == null || acks.size() != 1) {
-            throw new ElvesException(ErrorCode.SEND_JOB_FAIL, ins.getIp() + " acknowledged "
-                    + (acks == null ? 0 : acks.size()) + " instructs for 1 sent");
+            throw new Refused(ins.getIp() + " acknowledged " + (acks == null ? 0 : acks.size()) + " instructs for 1 sent");
         }
         Reinstruct ack = acks.get(0);
         if (ack.getFlag() != 1) {
-            throw new ElvesException(ErrorCode.SEND_JOB_FAIL, ins.getIp() + " refused the task: " + ack.getResult());
+            throw new Refused(ins.getIp() + " refused the task: " + ack.getResult());
+        }
+    }
+
+    /** 410.1 from an agent that answered: it was reached, so even a re-send's refusal ends the task. */
+    private static final class Refused extends ElvesException {
+        Refused(String detail) {
+            super(ErrorCode.SEND_JOB_FAIL, detail);
         }
     }
 }

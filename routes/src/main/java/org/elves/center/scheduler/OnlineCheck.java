@@ -10,25 +10,47 @@ import org.elves.protocol.thrift.Instruct;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Whether an agent may be given a task, shared by realtime (syncJob) and async (asyncJob) tasks:
  * Heartbeat is asked over rpc.call (by the route) unless a fresh answer is cached or the check is
  * switched off; the answer gives the agent's Thrift port, or the code of why it cannot run the task.
+ * <p>
+ * A Heartbeat that just started answers an agent it has not heard from yet "unknown, warming up"
+ * (its first beat may be on its way, {@code HeartbeatWarmup}); the route (scheduler.online) then
+ * asks again every {@code elves.scheduler.warmup-poll-ms} until the agent is known, the warm-up
+ * is over, or the task's wait budget is spent ({@code elves.scheduler.warmup-wait-ms}, realtime
+ * {@code elves.scheduler.warmup-wait-realtime-ms}); only then is an unknown agent 414.1.
+ * Why ask again rather than have Heartbeat hold the question until the beat comes: the pause is a
+ * Camel async delay, so no handler thread is parked while a task waits (a 200-task queue after a
+ * restart would otherwise hold 200 threads for seconds); a repeated question may be taken by
+ * another Heartbeat instance, the one the agent reports to, which a waiter held in one instance
+ * would never hear of; and no state is kept beyond the exchange. The price is one rpc.call per
+ * waiting task per poll, for the few seconds of a warm-up, and once one task got an agent's
+ * online answer the others waiting for it find it in the cache and stop asking.
  */
 public class OnlineCheck {
     /** Exchange property: the task's Instruct. */
     public static final String INSTRUCT = "ElvesInstruct";
     /** Exchange property: Heartbeat's answer about the agent, once known (cached or asked). */
     public static final String ONLINE = "ElvesOnline";
+    /** Exchange property: the Heartbeat query, asked again while Heartbeat is warming up. */
+    public static final String QUERY = "ElvesOnlineQuery";
+    /** Exchange property: until when (ms) the task waits for its agent's first heartbeat. */
+    static final String WAIT_UNTIL = "ElvesOnlineWaitUntil";
+    /** Exchange property: the pause before the next question, ms. */
+    static final String PAUSE = "ElvesOnlinePauseMs";
     static final Map<String, Object> NOT_CHECKED = Map.of("flag", "true", "unchecked", "true");
 
     private final ElvesConfig config;
     private final OnlineCache cache;
+    private final LongSupplier clock;
 
-    public OnlineCheck(ElvesConfig config, OnlineCache cache) {
+    public OnlineCheck(ElvesConfig config, OnlineCache cache, LongSupplier clock) {
         this.config = config;
         this.cache = cache;
+        this.clock = clock;
     }
 
     /**
@@ -46,7 +68,85 @@ public class OnlineCheck {
         exchange.setProperty(RpcCodec.FUNC, "getStatByIp");
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("ip", ins.getIp());
+        exchange.setProperty(QUERY, query);
         return query;
+    }
+
+    /**
+     * Whether route scheduler.online asks Heartbeat (again): the first time unless an answer is
+     * known; again only while the last answer was "warming up", the agent is not in the cache
+     * meanwhile (another task got its answer), and the wait allowed is not over. Sets the pause
+     * before the question ({@link #pauseMs}).
+     */
+    @SuppressWarnings("unchecked")
+    public boolean askAgain(Exchange exchange) {
+        Map<String, Object> answer = exchange.getProperty(ONLINE, Map.class);
+        exchange.setProperty(PAUSE, 0L);
+        if (answer == null) {
+            return true;
+        }
+        long warmupLeft = warmupLeftMs(answer);
+        if (warmupLeft <= 0) {
+            return false;
+        }
+        Instruct ins = exchange.getProperty(INSTRUCT, Instruct.class);
+        Map<String, Object> known = cache.fresh(ins.getIp());
+        if (known != null) {
+            exchange.setProperty(ONLINE, known);
+            return false;
+        }
+        long now = clock.getAsLong();
+        Long until = exchange.getProperty(WAIT_UNTIL, Long.class);
+        if (until == null) {
+            // the first "warming up": the task waits at most the warm-up left and its own budget
+            until = now + Math.min(warmupLeft, waitBudgetMs(ins));
+            exchange.setProperty(WAIT_UNTIL, until);
+        }
+        if (now >= until) {
+            return false;
+        }
+        exchange.setProperty(PAUSE, Math.min(until - now, Math.max(1, config.getLong("elves.scheduler.warmup-poll-ms", 500))));
+        return true;
+    }
+
+    /** The pause before the next question to Heartbeat, ms (0 before the first). */
+    public long pauseMs(Exchange exchange) {
+        return exchange.getProperty(PAUSE, 0L, Long.class);
+    }
+
+    /**
+     * How long a task may wait for its agent's first heartbeat. A realtime task's caller (OpenAPI)
+     * waits only the task's timeout plus its reply margin, and the Scheduler needs the timeout plus
+     * its answer margin once the task is sent: the difference (5 s by default) bounds its wait.
+     * An async task's result is awaited from its sending on, so it may wait out the warm-up.
+     */
+    private long waitBudgetMs(Instruct ins) {
+        return "rt".equals(ins.getType())
+                ? config.getLong("elves.scheduler.warmup-wait-realtime-ms", 4000)
+                : config.getLong("elves.scheduler.warmup-wait-ms", 20000);
+    }
+
+    /** The warm-up Heartbeat said is left when it answered "unknown", else 0. */
+    @SuppressWarnings("unchecked")
+    static long warmupLeftMs(Map<String, Object> answer) {
+        if (Replies.isOk(answer) && answer.get("result") instanceof Map<?, ?> stat
+                && "unknown".equals(String.valueOf(stat.get("online")))
+                && ((Map<String, Object>) stat).get("warmup_left_ms") instanceof Number left) {
+            return left.longValue();
+        }
+        return 0;
+    }
+
+    /**
+     * Heartbeat could not be asked (the broker is unavailable, 503.2) or did not answer in time
+     * (500.1): nothing is known about the agent, and the task is not to blame.
+     */
+    public static boolean unanswered(Map<String, Object> online) {
+        if (online == null || Replies.isOk(online)) {
+            return false;
+        }
+        ErrorCode code = ErrorCode.ofText(String.valueOf(online.get("error")));
+        return code == ErrorCode.BROKER_UNAVAILABLE || code == ErrorCode.COMPONENT_TIMEOUT;
     }
 
     /** As {@link #query}, for a call to the agent itself rather than one of its apps (cancel, cron list). */
@@ -91,6 +191,11 @@ public class OnlineCheck {
             throw new ElvesException(codeOf(online), detailOf(online));
         }
         Map<String, Object> stat = (Map<String, Object>) online.get("result");
+        if ("unknown".equals(String.valueOf(stat.get("online")))) {
+            // still unknown when the wait allowed ended (scheduler.online): as after the warm-up
+            throw new ElvesException(ErrorCode.AGENT_NOT_FOUND, ins.getIp()
+                    + " sent no heartbeat since Heartbeat started, for as long as this task could wait");
+        }
         if (!"true".equals(String.valueOf(stat.get("online")))) {
             throw new ElvesException(ErrorCode.AGENT_OFFLINE,
                     ins.getIp() + " last sent a heartbeat at " + stat.get("last_hb_time"));

@@ -28,11 +28,12 @@ public class RecentResults {
     /**
      * True when a result for this body's task id was forwarded already; otherwise the id is
      * remembered (claimed) and false returned. A result without an id cannot be matched and is
-     * never a repeat.
+     * never a repeat; a re-send note ({@link TaskResults#RESEND_FAILED}) is no result and claims
+     * nothing, so the agent's real result, once it reports, still goes through.
      */
     public boolean repeated(Map<String, Object> body) {
         String id = TaskResults.idOf(body);
-        if (id.isEmpty()) {
+        if (id.isEmpty() || TaskResults.isResendNote(body)) {
             return false;
         }
         synchronized (seen) {

@@ -32,7 +32,7 @@ public class SchedulerConfiguration implements CamelConfiguration {
     @BindToRegistry("onlineCheck")
     public OnlineCheck onlineCheck(@BeanInject("elvesConfig") ElvesConfig config,
                                    @BeanInject("onlineCache") OnlineCache cache) {
-        return new OnlineCheck(config, cache);
+        return new OnlineCheck(config, cache, System::currentTimeMillis);
     }
 
     @BindToRegistry("realtimeJobs")

@@ -12,6 +12,14 @@ import java.util.Map;
  * worker_costtime}}, numbers as text like the original's replies.
  */
 public final class TaskResults {
+    /**
+     * Field of a body cast as a queue task's result that is no result: "true", a re-send
+     * ({@code resend: true}) of a running task could not reach its agent; "false", a re-send of a
+     * task whose agent had been unreachable reached it again. Queue notes either and keeps the task
+     * running (its result may still come); Cron never re-sends.
+     */
+    public static final String RESEND_FAILED = "resend_failed";
+
     private TaskResults() {
     }
 
@@ -32,6 +40,25 @@ public final class TaskResults {
         result.put("id", id);
         answer.put("result", result);
         return answer;
+    }
+
+    /** A re-send of a running task did not reach its agent: the error, marked {@link #RESEND_FAILED}. */
+    public static Map<String, Object> resendFailed(String id, String error) {
+        Map<String, Object> note = failed(id, error);
+        note.put(RESEND_FAILED, "true");
+        return note;
+    }
+
+    /** A re-send reached the agent again after it had been unreachable. */
+    public static Map<String, Object> resendReached(String id) {
+        Map<String, Object> note = Replies.ok(Map.of("id", id));
+        note.put(RESEND_FAILED, "false");
+        return note;
+    }
+
+    /** Whether a body is a re-send note ({@link #RESEND_FAILED}) rather than a task's result. */
+    public static boolean isResendNote(Map<String, Object> body) {
+        return body != null && body.containsKey(RESEND_FAILED);
     }
 
     private static Map<String, Object> result(String id, Reinstruct done) {

@@ -33,6 +33,30 @@ class CronFiringTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aRunWhoseCastFailedIsRecordedAsFailed5032InItsCronsHistory() {
+        t = new CronTestStore(Map.of());
+        String id = add("0/5 * * * * ?");
+        CronFiring firing = t.firing();
+        tickAt(firing, "2026-01-01T00:00:01.010Z");
+        t.now.set(Instant.parse("2026-01-01T00:00:05.004Z").toEpochMilli());
+        List<Map<String, Object>> batches = firing.tick();
+        assertEquals(1, batches.size());
+        // route cron-tick: the asyncJobs cast of this batch failed (the broker is down)
+        t.service().notCast(batches.get(0), "AmqpConnectException: Connection refused");
+        Map<String, Object> detail = (Map<String, Object>) t.service().cronDetail(Map.of("id", id)).get("result");
+        List<Map<String, Object>> history = (List<Map<String, Object>>) detail.get("history");
+        assertEquals(1, history.size());
+        Map<String, Object> run = history.get(0);
+        assertEquals(id + "@" + Instant.parse("2026-01-01T00:00:05Z").getEpochSecond(), run.get("run_id"));
+        assertEquals("false", run.get("flag"));
+        assertEquals("[503.2]Message Broker Unavailable: run not cast to the scheduler for 127.0.0.2: "
+                + "AmqpConnectException: Connection refused", run.get("error"));
+        Map<String, Object> last = (Map<String, Object>) detail.get("last_exec_result");
+        assertEquals("false", last.get("flag"));
+    }
+
+    @Test
     void firesEachScheduledSecondOnceWithItsKey() {
         t = new CronTestStore(Map.of());
         String id = add("0/5 * * * * ?");

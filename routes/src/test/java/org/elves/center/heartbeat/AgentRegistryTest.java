@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentRegistryTest {
     private long now = 1_000_000L;
     private final AgentRegistry registry = new AgentRegistry(() -> now, () -> 10_000L, () -> 3L);
-    private final HeartbeatQueries queries = new HeartbeatQueries(registry);
+    /** No warm-up unless a test sets one (interval 10 s + slack 5 s in production). */
+    private long warmupMs = 0;
+    private final HeartbeatWarmup warmup = new HeartbeatWarmup(() -> now, () -> warmupMs);
+    private final HeartbeatQueries queries = new HeartbeatQueries(registry, warmup);
 
     @Test
     void onlineWithinThreeIntervalsOfTheAgentsOwnPeriod() {
@@ -70,6 +73,40 @@ class AgentRegistryTest {
                 .getStatByIpList(Map.of("iplist", List.of("127.0.0.2", "127.0.0.9"))).get("result");
         assertEquals("false", both.get(0).get("online"));
         assertEquals("false", both.get(1).get("known"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void whileWarmingUpAnAgentNotHeardFromIsUnknownWithTheWarmupLeftThen414() {
+        warmupMs = 15_000;
+        long started = now;
+        Map<String, Object> first = queries.getStatByIp(Map.of("ip", "127.0.0.2"));
+        assertEquals("true", first.get("flag"), "no error while the agent's first beat may be on its way");
+        assertEquals(Map.of("ip", "127.0.0.2", "online", "unknown", "warmup_left_ms", 15_000L), first.get("result"));
+
+        now = started + 6_000;
+        assertEquals(9_000L, ((Map<String, Object>) queries.getStatByIp(Map.of("ip", "127.0.0.2")).get("result"))
+                .get("warmup_left_ms"));
+        // its first beat: known from now on, whatever the warm-up
+        now = started + 7_000;
+        registry.record(agent("127.0.0.2", 10));
+        Map<String, Object> stat = (Map<String, Object>) queries.getStatByIp(Map.of("ip", "127.0.0.2")).get("result");
+        assertEquals("true", stat.get("online"));
+
+        // an agent that never beats: unknown until the warm-up's last millisecond, then 414.1 at once
+        now = started + 14_999;
+        assertEquals("unknown", ((Map<String, Object>) queries.getStatByIp(Map.of("ip", "127.0.0.3")).get("result")).get("online"));
+        now = started + 15_000;
+        ElvesException e = assertThrows(ElvesException.class, () -> queries.getStatByIp(Map.of("ip", "127.0.0.3")));
+        assertEquals(ErrorCode.AGENT_NOT_FOUND, e.code());
+        assertTrue(e.getMessage().contains("has never sent a heartbeat"), e.getMessage());
+        // the warm-up is read live: lengthening it (ZooKeeper) applies to the next question
+        warmupMs = 20_000;
+        assertEquals(5_000L, ((Map<String, Object>) queries.getStatByIp(Map.of("ip", "127.0.0.3")).get("result"))
+                .get("warmup_left_ms"));
+        // other questions are about agents already known: unchanged
+        assertEquals(ErrorCode.AGENT_NOT_FOUND,
+                assertThrows(ElvesException.class, () -> queries.agentInfo(Map.of("ip", "127.0.0.3"))).code());
     }
 
     @Test

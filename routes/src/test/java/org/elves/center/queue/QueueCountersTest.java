@@ -58,7 +58,7 @@ class QueueCountersTest {
                 "elves.queue.resend-seconds", "0")).build();
         store = new QueueStore(client, "elves");
         store.ensureIndexes();
-        queues = new QueueService(store, config, now::get);
+        queues = new QueueService(store, config, now::get, () -> 0L);
         // the first sweep after a start re-sends every running task: done here, on nothing
         queues.sweep(now.get());
     }
@@ -202,7 +202,7 @@ class QueueCountersTest {
 
     @Test
     void twoInstancesSendEachTaskOnceAndKeepTheBound() throws Exception {
-        QueueService other = new QueueService(store, config, now::get);
+        QueueService other = new QueueService(store, config, now::get, () -> 0L);
         String q = create();
         List<String> all = new ArrayList<>();
         for (int i = 0; i < 120; i++) {

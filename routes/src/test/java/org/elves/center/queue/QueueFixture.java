@@ -33,6 +33,8 @@ final class QueueFixture implements AutoCloseable {
     static final long RESEND_MS = 4_000;
 
     final AtomicLong now = new AtomicLong(1_000_000);
+    /** The broker link's up-since as QueueService reads it (0: unknown, no deadline extension). */
+    final AtomicLong brokerUpSince = new AtomicLong(0);
     final QueueStore store;
     final MongoCollection<Document> queuesCollection;
     final MongoCollection<Document> tasksCollection;
@@ -60,7 +62,7 @@ final class QueueFixture implements AutoCloseable {
         queuesCollection = client.getDatabase("elves").getCollection("queues");
         tasksCollection = client.getDatabase("elves").getCollection("queue_tasks");
         agentsCollection = client.getDatabase("elves").getCollection("queue_agents");
-        queues = new QueueService(store, config, now::get);
+        queues = new QueueService(store, config, now::get, brokerUpSince::get);
     }
 
     /**
@@ -74,7 +76,7 @@ final class QueueFixture implements AutoCloseable {
 
     /** A new Queue process on the same database (its first sweep recovers). */
     QueueService restart() {
-        queues = new QueueService(store, config, now::get);
+        queues = new QueueService(store, config, now::get, brokerUpSince::get);
         return queues;
     }
 

@@ -31,7 +31,7 @@ class QueueProcessorResultTest {
         server.bind("127.0.0.1", 0);
         client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
         config = Center.configFor(List.of(Component.QUEUE)).build();
-        queues = new QueueService(new QueueStore(client, "elves"), config, System::currentTimeMillis);
+        queues = new QueueService(new QueueStore(client, "elves"), config, System::currentTimeMillis, () -> 0L);
     }
 
     @AfterEach

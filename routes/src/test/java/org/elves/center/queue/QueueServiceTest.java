@@ -44,7 +44,7 @@ class QueueServiceTest {
         config = Center.configFor(List.of(Component.QUEUE)).overrides(Map.of(
                 "elves.queue.agent-concurrency", "2", "elves.queue.result-margin-seconds", "5")).build();
         store = new QueueStore(client, "elves");
-        queues = new QueueService(store, config, now::get);
+        queues = new QueueService(store, config, now::get, () -> 0L);
     }
 
     @AfterEach

@@ -6,6 +6,7 @@ import org.apache.thrift.server.TSimpleServer;
 import org.apache.thrift.transport.TServerSocket;
 import org.elves.center.Center;
 import org.elves.center.Component;
+import org.elves.center.common.RetryLater;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.thrift.AgentService;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AsyncJobsTest {
     private final ElvesConfig config = Center.configFor(List.of(Component.SCHEDULER)).build();
     private final AgentClient agents = new AgentClient(1000, 2);
-    private final OnlineCheck check = new OnlineCheck(config, new OnlineCache(System::currentTimeMillis, () -> 0));
+    private final OnlineCheck check = new OnlineCheck(config, new OnlineCache(System::currentTimeMillis, () -> 0), System::currentTimeMillis);
     private final AsyncJobs jobs = new AsyncJobs(agents, config, check);
     private TServer agent;
 
@@ -142,6 +143,66 @@ class AsyncJobsTest {
         assertEquals(2, down.size());
         assertTrue(String.valueOf(((Map<String, Object>) down.get(1).get("result")).get("error")).startsWith("[410.1]"), down.toString());
         assertThrows(IllegalArgumentException.class, () -> jobs.acceptBatch(Map.of("ip", "127.0.0.1", "jobs", List.of(broken)), exchange));
+    }
+
+    @Test
+    void aResendThatCannotReachTheAgentIsANoteNotAResultAndAFirstSendStill4101() throws Exception {
+        Instruct ins = jobs.instruct(job());
+        Map<String, Object> unreachable = jobs.send(ins, online(closedPort()), AsyncJobs.Sending.RESEND);
+        assertEquals("true", unreachable.get(TaskResults.RESEND_FAILED), unreachable.toString());
+        assertTrue(String.valueOf(unreachable.get("error")).startsWith("[410.1]"), unreachable.toString());
+        assertEquals(Map.of("id", "0123456789abcdef"), unreachable.get("result"));
+        for (String error : List.of("[414.1]Agent Info Not Found", "[414.2]Agent Offline")) {
+            Map<String, Object> unknown = jobs.send(ins, Map.of("flag", "false", "error", error), AsyncJobs.Sending.RESEND);
+            assertEquals("true", unknown.get(TaskResults.RESEND_FAILED), error);
+        }
+        Map<String, Object> offline = jobs.send(ins, Map.of("flag", "true", "error", "",
+                "result", Map.of("online", "false", "last_hb_time", "x")), AsyncJobs.Sending.RESEND_TO_UNREACHABLE);
+        assertTrue(String.valueOf(offline.get("error")).startsWith("[414.2]"), offline.toString());
+        assertEquals("true", offline.get(TaskResults.RESEND_FAILED));
+
+        // a first send that fails ends the task: no mark
+        Map<String, Object> first = jobs.send(ins, online(closedPort()), AsyncJobs.Sending.FIRST);
+        assertNull(first.get(TaskResults.RESEND_FAILED), first.toString());
+        // an agent that answers and refuses a re-send was reached: a plain failure result
+        Map<String, Object> refused = jobs.send(ins, online(startAgent(-1)), AsyncJobs.Sending.RESEND);
+        assertNull(refused.get(TaskResults.RESEND_FAILED), refused.toString());
+        agent.stop();
+
+        // a re-send taken: nothing to say, unless the agent had been unreachable (it is back)
+        int port = startAgent(1);
+        assertNull(jobs.send(ins, online(port), AsyncJobs.Sending.RESEND));
+        Map<String, Object> back = jobs.send(ins, online(port), AsyncJobs.Sending.RESEND_TO_UNREACHABLE);
+        assertEquals(Map.of("flag", "true", "error", "", "result", Map.of("id", "0123456789abcdef"),
+                TaskResults.RESEND_FAILED, "false"), back);
+    }
+
+    @Test
+    void theResendMarksOfTheBodySayHowItIsSent() {
+        Map<String, Object> body = job();
+        assertEquals(AsyncJobs.Sending.FIRST, AsyncJobs.Sending.of(body));
+        body.put("resend", true);
+        assertEquals(AsyncJobs.Sending.RESEND, AsyncJobs.Sending.of(body));
+        body.put("unreachable", true);
+        assertEquals(AsyncJobs.Sending.RESEND_TO_UNREACHABLE, AsyncJobs.Sending.of(body));
+    }
+
+    @Test
+    void heartbeatNotAskedOrNotAnsweringIsRetryLaterNotAFailureResult() {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        jobs.accept(job(), exchange);
+        for (String error : List.of("[503.2]Message Broker Unavailable", "[500.1]Internal Component Timeout: heartbeat did not answer getStatByIp in time")) {
+            exchange.setProperty(OnlineCheck.ONLINE, Map.of("flag", "false", "error", error));
+            RetryLater e = assertThrows(RetryLater.class, () -> jobs.dispatch(exchange), error);
+            assertTrue(e.getMessage().contains(error), e.getMessage());
+        }
+        org.apache.camel.Exchange batch = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        jobs.acceptBatch(Map.of("ip", "127.0.0.1", "jobs", List.of(job())), batch);
+        batch.setProperty(OnlineCheck.ONLINE, Map.of("flag", "false", "error", "[503.2]Message Broker Unavailable"));
+        assertThrows(RetryLater.class, () -> jobs.dispatchBatch(batch));
+        // an answer about the agent is no infrastructure failure: the task's failure result
+        exchange.setProperty(OnlineCheck.ONLINE, Map.of("flag", "false", "error", "[414.1]Agent Info Not Found"));
+        assertTrue(String.valueOf(jobs.dispatch(exchange).get("error")).startsWith("[414.1]"));
     }
 
     @Test

@@ -24,6 +24,17 @@ class RecentResultsTest {
     }
 
     @Test
+    void aResendNoteClaimsNothingSoTheAgentsRealResultStillGoesThrough() {
+        RecentResults recent = new RecentResults(10);
+        assertFalse(recent.repeated(TaskResults.resendFailed("a", "[410.1]Send Job To Agent Fail: refused")));
+        assertFalse(recent.repeated(TaskResults.resendFailed("a", "[410.1]Send Job To Agent Fail: refused")));
+        assertFalse(recent.repeated(TaskResults.resendReached("a")));
+        assertEquals(0, recent.size());
+        assertFalse(recent.repeated(result("a")), "the real result");
+        assertTrue(recent.repeated(result("a")));
+    }
+
+    @Test
     void theOldestIdsAreForgottenBeyondTheCapacity() {
         RecentResults recent = new RecentResults(2);
         recent.repeated(result("a"));
