@@ -24,13 +24,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * the broker's return without a request paying for the attempt.
  */
 public final class BrokerLink extends ServiceSupport implements ConnectionListener {
-    /** Exchange property: {@link #upSinceMs()} when a call was sent, to tell a lost link from a slow callee. */
+    /** Exchange property: which connection a call left on, to tell a lost link from a slow callee. */
     public static final String SENT_ON_LINK = "ElvesSentOnLink";
     private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
 
     private final AbstractConnectionFactory factory;
     private final long reconnectMs;
     private final AtomicLong upSince = new AtomicLong();
+    /** Counts the connections made: tells one from the next even within a millisecond. */
+    private final AtomicLong connections = new AtomicLong();
     private volatile String lastProblem = "not connected yet";
     private ScheduledExecutorService reconnector;
     private volatile boolean stopping;
@@ -56,17 +58,16 @@ public final class BrokerLink extends ServiceSupport implements ConnectionListen
      * on the exchange which connection the message leaves on.
      */
     public void requireUp(Exchange exchange) {
-        long since = upSince.get();
-        if (since == 0) {
+        if (!up()) {
             throw unavailable();
         }
-        exchange.setProperty(SENT_ON_LINK, since);
+        exchange.setProperty(SENT_ON_LINK, connections.get());
     }
 
     /** Whether the connection a call left on (see {@link #requireUp}) was lost since. */
     public boolean lostSince(Exchange exchange) {
         Long sentOn = exchange.getProperty(SENT_ON_LINK, Long.class);
-        return sentOn != null && sentOn != upSince.get();
+        return sentOn != null && (!up() || sentOn != connections.get());
     }
 
     public ElvesException unavailable() {
@@ -78,6 +79,7 @@ public final class BrokerLink extends ServiceSupport implements ConnectionListen
     @Override
     public void onCreate(Connection connection) {
         if (upSince.compareAndSet(0, System.currentTimeMillis())) {
+            connections.incrementAndGet();
             LOG.info("RabbitMQ connection established ({}:{})", factory.getHost(), factory.getPort());
         }
     }
