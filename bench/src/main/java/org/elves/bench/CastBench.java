@@ -34,13 +34,13 @@ public final class CastBench {
         confirmFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         confirmFactory.setPublisherReturns(true);
         RabbitAdmin admin = new RabbitAdmin(plainFactory);
+        BrokerLink link = new BrokerLink(confirmFactory, 1000);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             TopicExchange exchange = new TopicExchange(unique, true, false);
             Queue queue = new Queue(unique, true, false, false);
             admin.declareExchange(exchange);
             admin.declareQueue(queue);
             admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("*.bench.#"));
-            BrokerLink link = new BrokerLink(confirmFactory, 1000);
             confirmFactory.addConnectionListener(link);
             confirmFactory.createConnection();
             CastPublisher confirmed = new CastPublisher(new RabbitTemplate(confirmFactory), link, unique, 5000, 2000);
@@ -63,7 +63,8 @@ public final class CastBench {
             admin.deleteQueue(unique);
             admin.deleteExchange(unique);
             plainFactory.destroy();
-            confirmFactory.destroy();
+            // the link closes its connection
+            link.stop();
         }
     }
 

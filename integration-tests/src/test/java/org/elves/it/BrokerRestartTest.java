@@ -117,11 +117,7 @@ class BrokerRestartTest {
             scheduler.awaitOutput("RabbitMQ connection lost", Duration.ofSeconds(10));
             long asked = System.nanoTime();
             scheduler.terminate();
-            try {
-                scheduler.awaitExit(Duration.ofSeconds(10));
-            } finally {
-                java.nio.file.Files.writeString(Path.of("/tmp/sched-exit.log"), scheduler.output()); // TEMP
-            }
+            scheduler.awaitExit(Duration.ofSeconds(10));
             System.out.printf("BROKER-RESTART SIGTERM with the broker down: the Scheduler process exited in %d ms%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked));
         } finally {

@@ -80,7 +80,7 @@ public final class BrokerTopology implements ConnectionListener {
     }
 
     /**
-     * Elves before 0.1 declared its queues non-durable, and the broker refuses to declare an existing
+     * Elves declared its queues non-durable until issue 11, and the broker refuses to declare an existing
      * queue with another durability (PRECONDITION_FAILED). An empty one is replaced by a durable one;
      * one holding messages is left in use (so they are not lost), and the operator told what to run.
      */
