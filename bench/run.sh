@@ -5,6 +5,7 @@
 #   bench/run.sh QueueBench           1,000-task queue (chain + fan-out) over 20 agents
 #   bench/run.sh CronBench            1,000 crons every 5 s over 20 agents: firing delay, fail-over
 #   bench/run.sh AuthBench            what checking a signed request's key and grants costs
+#   bench/run.sh CastBench            what a confirmed, persistent, mandatory rpc.cast costs
 # Needs RabbitMQ on 127.0.0.1:5672 (./elves setup starts it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -71,6 +71,9 @@ public final class Center implements AutoCloseable {
         components.forEach(c -> main.configure().addConfiguration(c.configuration()));
         main.addInitialProperty("camel.main.name", "elves-" + components.stream().map(Component::id).collect(Collectors.joining("-")));
         main.addInitialProperty("camel.main.routes-include-pattern", routesPattern(config, components));
+        // Camel waits 45 s for messages in flight by default (a realtime task holds one for its whole
+        // run); inbox messages are acknowledged only when handled, so a stop may cut them short
+        main.addInitialProperty("camel.main.shutdown-timeout", config.get("elves.shutdown-timeout-s", "5"));
         configureReload(main, config, components);
         if (components.contains(Component.OPENAPI)) {
             main.addInitialProperty("camel.server.enabled", "true");

@@ -1,5 +1,6 @@
 package org.elves.center;
 
+import org.elves.center.common.BoundedStop;
 import org.elves.config.ElvesConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,9 +37,12 @@ public class CenterCommand implements Callable<Integer> {
         ElvesConfig config = builder.build();
         Center center = Center.start(config, selected);
         CountDownLatch stopped = new CountDownLatch(1);
+        long stopLimitMs = config.getInt("elves.stop-limit-s", 9) * 1000L;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            center.close();
-            config.close();
+            BoundedStop.run("elves center", () -> {
+                center.close();
+                config.close();
+            }, stopLimitMs);
             stopped.countDown();
         }, "elves-center-shutdown"));
         stopped.await();

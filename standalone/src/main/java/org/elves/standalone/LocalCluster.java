@@ -182,6 +182,8 @@ public final class LocalCluster implements AutoCloseable {
                 config.get("elves.mq.host", "127.0.0.1"), config.getInt("elves.mq.port", 5672));
         factory.setUsername(config.get("elves.mq.username", "guest"));
         factory.setPassword(config.get("elves.mq.password", "guest"));
+        // a broker that is away must not hold up the stop (amqp-client waits 60 s by default)
+        factory.setConnectionTimeout(config.getInt("elves.mq.connection-timeout-ms", 1000));
         try {
             RabbitAdmin admin = new RabbitAdmin(factory);
             String prefix = config.get("elves.mq.queue-prefix", "");

@@ -2,6 +2,7 @@ package org.elves.standalone;
 
 import org.elves.agent.ElvesAgent;
 import org.elves.agent.config.AgentSettings;
+import org.elves.center.common.BoundedStop;
 import org.elves.protocol.ApiSignature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -114,9 +115,10 @@ public class StandaloneCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        long stopLimitMs = cluster.config().getInt("elves.stop-limit-s", 9) * 1000L;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("elves standalone: stopping");
-            cluster.close();
+            BoundedStop.run("elves standalone", cluster::close, stopLimitMs);
             try {
                 lock.close();
             } catch (IOException ignored) {

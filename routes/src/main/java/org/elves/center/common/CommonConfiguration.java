@@ -6,15 +6,33 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.springframework.amqp.core.TopicExchange;
+import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
+import org.apache.camel.spi.Registry;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * Beans every component uses: the RabbitMQ connection (autowired by spring-rabbitmq), the one
- * rpc codec, and the MongoDB client of task records and audit.
+ * Beans every component uses: the RabbitMQ connection with its topology and link state, the rpc
+ * codec and cast publisher, the inbox acknowledger, and the MongoDB client of task records and
+ * audit. The spring-rabbitmq component is set up here so that every inbox is declared by
+ * {@link BrokerTopology} (durable, again on every connection) and recovers quickly.
  */
 public class CommonConfiguration implements CamelConfiguration {
+    @PropertyInject("elves.mq.exchange")
+    String exchange;
+    @PropertyInject("elves.mq.recovery-ms")
+    long recoveryMs;
+    @PropertyInject("elves.mq.shutdown-timeout-ms")
+    long shutdownTimeoutMs;
+    @PropertyInject("elves.mq.requeue-delay-ms")
+    long requeueDelayMs;
+    @PropertyInject("elves.mq.confirm-timeout-ms")
+    long confirmTimeoutMs;
+    @PropertyInject("elves.rpc.cast-retry-ms")
+    long castRetryMs;
+    @PropertyInject("elves.rpc.timeout-ms")
+    long rpcTimeoutMs;
 
     @BindToRegistry("rabbitConnectionFactory")
     public CachingConnectionFactory rabbitConnectionFactory(
@@ -22,18 +40,19 @@ public class CommonConfiguration implements CamelConfiguration {
             @PropertyInject("elves.mq.port") int port,
             @PropertyInject("elves.mq.username") String username,
             @PropertyInject("elves.mq.password") String password,
-            @PropertyInject("elves.mq.channel-cache-size") int channelCacheSize) {
+            @PropertyInject("elves.mq.channel-cache-size") int channelCacheSize,
+            @PropertyInject("elves.mq.connection-timeout-ms") int connectionTimeoutMs) {
         CachingConnectionFactory factory = new CachingConnectionFactory(host, port);
         factory.setUsername(username);
         factory.setPassword(password);
         factory.setChannelCacheSize(channelCacheSize);
         factory.setConnectionNameStrategy(f -> "elves-center");
+        // an unreachable broker must fail a call in about a second, not amqp-client's 60 s
+        factory.setConnectionTimeout(connectionTimeoutMs);
+        // casts wait for the broker's confirm and learn of an unroutable message (CastPublisher)
+        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        factory.setPublisherReturns(true);
         return factory;
-    }
-
-    @BindToRegistry("rpc")
-    public RpcCodec rpc(@PropertyInject("elves.rpc.timeout-ms") long timeoutMs) {
-        return new RpcCodec("center", timeoutMs);
     }
 
     @BindToRegistry("elvesMongo")
@@ -43,14 +62,33 @@ public class CommonConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        // Producers may publish before any consumer declared the exchange: declare it up front,
-        // exactly as the spring-rabbitmq consumers do (durable topic), so the two never disagree.
-        CachingConnectionFactory factory = context.getRegistry()
-                .lookupByNameAndType("rabbitConnectionFactory", CachingConnectionFactory.class);
-        String exchange = context.resolvePropertyPlaceholders("{{elves.mq.exchange}}");
-        new RabbitAdmin(factory).declareExchange(new TopicExchange(exchange, true, false));
-        MongoClient mongo = context.getRegistry().lookupByNameAndType("elvesMongo", MongoClient.class);
-        context.addService(new CloseOnStop("rabbitmq connection", factory::destroy));
+        Registry registry = context.getRegistry();
+        CachingConnectionFactory factory = registry.lookupByNameAndType("rabbitConnectionFactory", CachingConnectionFactory.class);
+        BrokerTopology topology = new BrokerTopology(new RabbitAdmin(factory), exchange);
+        BrokerLink link = new BrokerLink(factory, recoveryMs);
+        // before any connection exists, and the topology first: the link is up once the inboxes are declared
+        factory.addConnectionListener(topology);
+        factory.addConnectionListener(link);
+        InboxAck inboxAck = new InboxAck(requeueDelayMs);
+        registry.bind("brokerTopology", topology);
+        registry.bind("brokerLink", link);
+        registry.bind("rpc", new RpcCodec("center", rpcTimeoutMs, link));
+        registry.bind("castPublisher", new CastPublisher(new RabbitTemplate(factory), link, exchange, castRetryMs, confirmTimeoutMs));
+        registry.bind("inboxAck", inboxAck);
+
+        SpringRabbitMQComponent rabbit = context.getComponent("spring-rabbitmq", SpringRabbitMQComponent.class);
+        rabbit.setConnectionFactory(factory);
+        rabbit.setAutoDeclare(false);
+        rabbit.setListenerContainerFactory(new InboxContainers(topology, recoveryMs));
+        // each inbox container waits this long for its consumers at stop (spring-amqp: 5 s each)
+        rabbit.setShutdownTimeout(shutdownTimeoutMs);
+
+        // connect now, which declares the exchange: a broker that is not there fails the start
+        factory.createConnection();
+        MongoClient mongo = registry.lookupByNameAndType("elvesMongo", MongoClient.class);
+        // the link closes the connection when it stops
+        context.addService(link);
+        context.addService(new CloseOnStop("inbox requeue timer", inboxAck));
         context.addService(new CloseOnStop("mongodb client", mongo::close));
     }
 }

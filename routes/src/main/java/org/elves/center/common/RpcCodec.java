@@ -1,10 +1,12 @@
 package org.elves.center.common;
 
+import com.rabbitmq.client.ShutdownSignalException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeTimedOutException;
 import org.elves.protocol.Envelope;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.ElvesException;
+import org.springframework.amqp.AmqpConnectException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +31,7 @@ public class RpcCodec {
     /** Exchange property set on the serving side: the direct endpoint of the handler. */
     public static final String HANDLER = "ElvesHandler";
     private static final String REQUEST = "ElvesRequest";
-    /** Exchange properties of a call being sent: its encoded request, routing key and attempts. */
+    /** Exchange properties of a call being sent: its encoded request, routing key (a cast's too) and attempts. */
     public static final String CALL_BYTES = "ElvesCallBytes";
     public static final String CALL_ROUTING_KEY = "ElvesCallRoutingKey";
     private static final String CALL_ATTEMPTS = "ElvesCallAttempts";
@@ -48,10 +50,17 @@ public class RpcCodec {
 
     private final String self;
     private final long defaultTimeoutMs;
+    private final BrokerLink link;
 
     public RpcCodec(String self, long defaultTimeoutMs) {
+        this(self, defaultTimeoutMs, null);
+    }
+
+    /** With the broker link, a call whose connection was lost while it waited says so ([503.2], not [500.1]). */
+    public RpcCodec(String self, long defaultTimeoutMs, BrokerLink link) {
         this.self = self;
         this.defaultTimeoutMs = defaultTimeoutMs;
+        this.link = link;
     }
 
     public byte[] encodeCall(Exchange exchange) {
@@ -90,7 +99,7 @@ public class RpcCodec {
 
     public byte[] encodeCast(Exchange exchange) {
         Envelope cast = Envelope.cast(from(exchange), to(exchange), func(exchange), body(exchange));
-        exchange.getMessage().setHeader(ROUTING_KEY_HEADER, cast.routingKey());
+        exchange.setProperty(CALL_ROUTING_KEY, cast.routingKey());
         return cast.toBytes();
     }
 
@@ -106,11 +115,25 @@ public class RpcCodec {
         return envelope.body();
     }
 
-    /** What the caller gets when the call could not be made or was not answered in time. */
+    /**
+     * What the caller gets when the call could not be made or was not answered in time: [503.2] when
+     * the broker is unreachable or the connection the call left on was lost while it waited (the
+     * callee may never have seen it), [500.1] when the callee did not answer in time, [500] else.
+     */
     public Map<String, Object> callFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String to = exchange.getProperty(TO, String.class);
+        if (cause instanceof ElvesException coded) {
+            return Replies.failure(coded.getMessage());
+        }
+        if (isBrokerUnavailable(cause)) {
+            return Replies.failure(ErrorCode.BROKER_UNAVAILABLE.text("rpc to " + to + " failed: " + message(cause)));
+        }
         if (isTimeout(cause)) {
+            if (link != null && link.lostSince(exchange)) {
+                return Replies.failure(ErrorCode.BROKER_UNAVAILABLE.text("the RabbitMQ connection was lost while "
+                        + to + " was asked " + func(exchange)));
+            }
             return Replies.failure(ErrorCode.COMPONENT_TIMEOUT.text(to + " did not answer " + func(exchange) + " in time"));
         }
         return Replies.failure(ErrorCode.INTERNAL.text("rpc to " + to + " failed: " + message(cause)));
@@ -139,6 +162,11 @@ public class RpcCodec {
         Envelope request = exchange.getProperty(REQUEST, Envelope.class);
         if (request == null) {
             // not even an envelope: there is nobody to answer; the route logs it
+            return new byte[0];
+        }
+        if (Envelope.CAST.equals(request.mqtype()) && isRetryLater(cause)) {
+            // nobody waits for a cast: its inbox message goes back on the queue (InboxAck)
+            exchange.setProperty(InboxAck.REQUEUE, request.routingKey() + ": " + cause.getMessage());
             return new byte[0];
         }
         if (cause instanceof ElvesException coded) {
@@ -192,6 +220,23 @@ public class RpcCodec {
             throw new IllegalStateException("exchange property " + property + " must name the rpc target");
         }
         return value;
+    }
+
+    /** A handler's RetryLater, or a coded infrastructure failure ([503.2], [500.1]) it let through. */
+    static boolean isRetryLater(Throwable t) {
+        return t instanceof RetryLater
+                || t instanceof ElvesException coded && RetryLater.isInfrastructure(coded.code());
+    }
+
+    /** The broker could not be reached, or the connection or channel went away under the call. */
+    static boolean isBrokerUnavailable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof AmqpConnectException || c instanceof ShutdownSignalException
+                    || c instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isTimeout(Throwable t) {
