@@ -6,6 +6,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.elves.center.common.BrokerLink;
 import org.elves.config.ElvesConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,8 @@ import org.slf4j.LoggerFactory;
 /** Queue: batches of async tasks with dependencies, state in MongoDB (reference §4.2). */
 public class QueueConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(QueueConfiguration.class);
+    /** Bound by CommonConfiguration.configure, which runs before this one's. */
+    private volatile BrokerLink brokerLink;
 
     @BindToRegistry("queueStore")
     public QueueStore queueStore(@BeanInject("elvesMongo") MongoClient mongo,
@@ -23,14 +26,25 @@ public class QueueConfiguration implements CamelConfiguration {
     @BindToRegistry("queueService")
     public QueueService queueService(@BeanInject("queueStore") QueueStore store,
                                      @BeanInject("elvesConfig") ElvesConfig config) {
-        // broker link's up-since, to be wired to the broker engineer's brokerLink::upSinceMs
-        // (org.elves.center.common) at the merge; 0 = "always connected / unknown": deadlines
-        // count from the sending only, as before
-        return new QueueService(store, config, System::currentTimeMillis, () -> 0L);
+        return new QueueService(store, config, System::currentTimeMillis, this::resultsFlowSinceMs);
+    }
+
+    /**
+     * Since when results can reach this Queue: the broker link's up-since; "now" while it is down
+     * (also for a Queue started during an outage), so no task's deadline runs out while its result
+     * could not come.
+     */
+    private long resultsFlowSinceMs() {
+        BrokerLink link = brokerLink;
+        if (link == null) {
+            return 0L;
+        }
+        return link.up() ? link.upSinceMs() : System.currentTimeMillis();
     }
 
     @Override
     public void configure(CamelContext context) {
+        brokerLink = context.getRegistry().lookupByNameAndType("brokerLink", BrokerLink.class);
         try {
             context.getRegistry().lookupByNameAndType("queueStore", QueueStore.class).ensureIndexes();
         } catch (RuntimeException e) {
