@@ -1,15 +1,22 @@
-package org.elves.agent.cron;
+package org.elves.agent.state;
+
+import org.elves.agent.LightJson;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
 
-/** Whole-file writes that a crash never leaves half done: a temp file in the same dir, then a rename. */
+/**
+ * Whole-file writes that a crash never leaves half done: a temp file in the same dir, then a rename.
+ * The files are private to the agent's user (0600): state files hold task params and results.
+ */
 public final class AtomicFiles {
     /** Temp files start with this, so directory scans can tell them from finished files. */
     public static final String TEMP_PREFIX = ".tmp-";
@@ -24,16 +31,29 @@ public final class AtomicFiles {
      *              a few ms)
      */
     public static void write(Path target, byte[] content, boolean force) throws IOException {
+        write(target, force, ch -> {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        });
+    }
+
+    /** What fills the temp file; it may write any number of times. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /** As {@link #write(Path, byte[], boolean)}, for content written piece by piece (a large file). */
+    public static void write(Path target, boolean force, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Thread.currentThread().getId());
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+            try (FileChannel ch = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), PrivateFiles.FILE)) {
+                content.writeTo(ch);
                 if (force) {
                     ch.force(true);
                 }
@@ -55,8 +75,8 @@ public final class AtomicFiles {
      */
     public static Object readJson(Path file) throws IOException {
         try {
-            return org.elves.agent.LightJson.parse(Files.readAllBytes(file));
-        } catch (java.nio.file.NoSuchFileException e) {
+            return LightJson.parse(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
             return null;
         }
     }

@@ -1,0 +1,86 @@
+package org.elves.agent.runner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A process as it can be recognised again after the agent restarted: its pid and its start time in
+ * clock ticks since boot ({@code /proc/<pid>/stat} field 22). The kernel reuses pids, so a pid alone
+ * could name a stranger; pid and start time together name one process of one boot (Linux only:
+ * elsewhere no identity is known and nothing is adopted).
+ */
+public record ProcessIdentity(long pid, long startTicks) {
+    private static final Path PROC = Path.of("/proc");
+    private static final String BOOT_ID = readBootId();
+
+    /** The identity of the running process with this pid, or null when there is none (or no /proc). */
+    public static ProcessIdentity of(long pid) {
+        Stat stat = Stat.read(pid);
+        return stat == null ? null : new ProcessIdentity(pid, stat.startTicks);
+    }
+
+    /** Whether this very process still runs (a zombie does not: it has exited). */
+    public boolean alive() {
+        Stat now = Stat.read(pid);
+        return now != null && now.startTicks == startTicks && now.state != 'Z';
+    }
+
+    /** Kills this process with everything it started, unless it is gone (or its pid is another's now). */
+    public void kill() {
+        if (alive()) {
+            ProcessHandle.of(pid).ifPresent(ProcessTree::kill);
+        }
+    }
+
+    /**
+     * This boot of the machine ({@code /proc/sys/kernel/random/boot_id}; "" when unknown): start
+     * ticks count from boot, so identities from another boot are never compared.
+     */
+    public static String bootId() {
+        return BOOT_ID;
+    }
+
+    private static String readBootId() {
+        try {
+            return Files.readString(PROC.resolve("sys/kernel/random/boot_id"), StandardCharsets.US_ASCII).strip();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static final class Stat {
+        final char state;
+        final long startTicks;
+
+        private Stat(char state, long startTicks) {
+            this.state = state;
+            this.startTicks = startTicks;
+        }
+
+        static Stat read(long pid) {
+            String line;
+            try {
+                line = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.ISO_8859_1);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+            // the command name (field 2) is in parentheses and may hold blanks or ')' itself
+            int close = line.lastIndexOf(')');
+            if (close < 0) {
+                return null;
+            }
+            String[] fields = line.substring(close + 2).split(" ");
+            // fields[0] is field 3 (state), so field 22 (starttime) is fields[19]
+            if (fields.length < 20 || fields[0].isEmpty()) {
+                return null;
+            }
+            try {
+                return new Stat(fields[0].charAt(0), Long.parseLong(fields[19]));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+}
