@@ -35,8 +35,12 @@ public final class AppRunner implements AutoCloseable {
      * killed: its files must not fill the disk. Generous, because only the head is kept anyway.
      */
     static final int SPOOL_LIMIT_FACTOR = 16;
-    /** How often a spooled worker's files are measured (a stat each) and an abandon is noticed. */
-    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /**
+     * How often a spooled worker's files are measured (a stat each, about a microsecond) and an
+     * abandon is noticed. A worker writing as fast as the page cache takes it (cat /dev/zero,
+     * measured 2-3.5 GB/s here) overshoots the limit by up to this long's worth before it is killed.
+     */
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * After the worker exited, a pipe whose reader has been waiting this long without a byte is
      * held open by a process the worker left behind, and is given up.
@@ -209,9 +213,7 @@ public final class AppRunner implements AutoCloseable {
             }
             return WorkerOutput.interpret(stdout.captured(), process.exitValue(), stderr.text(), millisSince(start));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop(process);
-            return WorkerOutcome.error("app exec error : interrupted (agent shutting down)", millisSince(start));
+            return interrupted(process, start);
         }
     }
 
@@ -227,10 +229,18 @@ public final class AppRunner implements AutoCloseable {
             return WorkerOutcome.error("app exec error : output of the worker not readable: " + e.getMessage(),
                     millisSince(start));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop(worker.process);
-            return WorkerOutcome.error("app exec error : interrupted (agent shutting down)", millisSince(start));
+            return interrupted(worker.process, start);
         }
+    }
+
+    /** The agent's threads are being shut down: the worker dies with it, unless it was abandoned. */
+    private WorkerOutcome interrupted(Process process, long start) {
+        Thread.currentThread().interrupt();
+        if (abandoned) {
+            return WorkerOutcome.error(ABANDONED, millisSince(start));
+        }
+        stop(process);
+        return WorkerOutcome.error("app exec error : interrupted (agent shutting down)", millisSince(start));
     }
 
     /**

@@ -40,9 +40,10 @@ public final class AppendLog implements AutoCloseable {
     public static AppendLog open(Path file, Consumer<Map<?, ?>> replay, long[] badLines) throws IOException {
         PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
         badLines[0] = read(file, replay);
+        boolean torn = !endsWithNewline(file);
         AppendLog log = new AppendLog(file);
         log.reopen();
-        if (log.size > 0 && !endsWithNewline(log.channel, log.size)) {
+        if (torn) {
             // a torn last line: the next record must not be glued to it
             log.write(new byte[]{NEWLINE}, false);
         }
@@ -76,10 +77,19 @@ public final class AppendLog implements AutoCloseable {
         return bad;
     }
 
-    private static boolean endsWithNewline(FileChannel ch, long size) throws IOException {
-        ByteBuffer last = ByteBuffer.allocate(1);
-        ch.read(last, size - 1);
-        return last.get(0) == NEWLINE;
+    /** True for an empty or missing file too: nothing to separate from. */
+    private static boolean endsWithNewline(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                return true;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            return last.get(0) == NEWLINE;
+        } catch (NoSuchFileException e) {
+            return true;
+        }
     }
 
     /**
