@@ -360,6 +360,32 @@ class AgentRestartTest {
         assertTrue(stranger.isAlive(), "the stranger with the reused pid is left alone");
     }
 
+    @Test
+    void aWorkerWhosePidTheAgentDidNotNoteIsFoundByItsSpoolFile() throws Exception {
+        // the agent died after starting the worker, before journaling its pid: only the claim is there
+        Path gate = apps.resolve("gate");
+        Path dir = TestApps.shell(apps, "unnoted", "while [ ! -e '" + gate + "' ]; do sleep 0.05; done\n"
+                + TestApps.tags("true", "found by its spool"));
+        String id = "UNNOTED000000001";
+        Files.createDirectories(state.resolve("spool"));
+        Process worker = new ProcessBuilder("sh", dir.resolve("app-worker.sh").toString())
+                .redirectOutput(state.resolve("spool").resolve(id + ".out").toFile())
+                .redirectError(state.resolve("spool").resolve(id + ".err").toFile()).start();
+        open.add(worker::destroyForcibly);
+        Files.writeString(state.resolve("tasks.journal"), "{\"e\":\"claim\",\"id\":\"" + id + "\",\"at\":"
+                + System.currentTimeMillis() + ",\"rt\":false,\"boot\":\"" + ProcessIdentity.bootId() + "\",\"ins\":"
+                + "{\"id\":\"" + id + "\",\"ip\":\"" + HOST + "\",\"type\":\"cron\",\"mode\":\"NP\",\"app\":\"unnoted\","
+                + "\"func\":\"f\",\"param\":\"\",\"timeout\":0,\"proxy\":\"\"}}\n");
+        ThriftTestServer server = scheduler(0);
+
+        ElvesAgent agent = start(server.endpoint());
+        assertEquals(1, agent.adoptedWorkers(), "adopted: the process writing to the task's spool file");
+        Files.createFile(gate);
+        Reinstruct r = next();
+        assertEquals(id, r.getIns().getId());
+        assertEquals("found by its spool", r.getResult());
+    }
+
     private long spoolFiles() {
         try (var files = Files.list(state.resolve("spool"))) {
             return files.count();

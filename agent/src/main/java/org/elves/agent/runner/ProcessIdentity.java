@@ -21,6 +21,34 @@ public record ProcessIdentity(long pid, long startTicks) {
         return stat == null ? null : new ProcessIdentity(pid, stat.startTicks);
     }
 
+    /**
+     * The process that has {@code file} as its standard output, the earliest started if several do
+     * (a worker's children inherit its stdout); null when none (or no /proc). Scans every process
+     * the agent's user may look into: for the rare worker whose pid the agent died before noting.
+     */
+    public static ProcessIdentity writingTo(Path file) {
+        Path target = file.toAbsolutePath().normalize();
+        ProcessIdentity first = null;
+        try (java.nio.file.DirectoryStream<Path> all = Files.newDirectoryStream(PROC, "[0-9]*")) {
+            for (Path proc : all) {
+                try {
+                    if (!Files.readSymbolicLink(proc.resolve("fd/1")).equals(target)) {
+                        continue;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    continue; // gone meanwhile, or not ours to look into
+                }
+                ProcessIdentity found = of(Long.parseLong(proc.getFileName().toString()));
+                if (found != null && found.alive() && (first == null || found.startTicks < first.startTicks)) {
+                    first = found;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return first;
+    }
+
     /** Whether this very process still runs (a zombie does not: it has exited). */
     public boolean alive() {
         Stat now = Stat.read(pid);

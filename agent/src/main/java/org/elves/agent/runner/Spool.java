@@ -44,6 +44,11 @@ public final class Spool {
         return err;
     }
 
+    /** The live process writing to this spool (see {@link ProcessIdentity#writingTo}), or null. */
+    public ProcessIdentity writer() {
+        return ProcessIdentity.writingTo(out);
+    }
+
     /** Whether the worker was started: the files are created just before it is. */
     public boolean exists() {
         return Files.exists(out);

@@ -78,13 +78,18 @@ public final class RestartRecovery {
             }
             Spool spool = executor.spoolOf(ins);
             kept.add(ins.getId());
+            if (sameBoot && worker == null && spool.exists()) {
+                // the agent died between starting the worker and noting its pid: its spool names it
+                worker = spool.writer();
+                alive = worker != null;
+            }
             if (alive) {
                 adoptedCount++;
                 LOG.info("agent {}: task {} (app {} func {}) still runs as pid {}: adopted", ip, ins.getId(), ins.getApp(),
                         ins.getFunc(), worker.pid());
                 adopted.adopt(ins.getId(), worker, spool, task.startedAt(), Math.max(0, ins.getTimeout()),
                         out -> executor.complete(ins, new Reinstruct(ins, out.flag(), out.costMillis(), out.result()), spool));
-            } else if (sameBoot && task.worker() == null && !spool.exists()) {
+            } else if (sameBoot && worker == null && !spool.exists()) {
                 LOG.info("agent {}: task {} (app {} func {}) was accepted but never started: running it now", ip,
                         ins.getId(), ins.getApp(), ins.getFunc());
                 executor.submit(ins);
