@@ -63,8 +63,20 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            if (force) {
+                forceDirectory(dir);
+            }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Flushes the directory entry of a rename too; where a directory cannot be opened, its file system orders it. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            // not supported here (not Linux): the rename is still atomic, only its durability is the fs's
         }
     }
 

@@ -28,6 +28,8 @@ import java.util.Set;
  *   watched to its end under its original deadline, then its spooled output reported;</li>
  *   <li>an async task whose worker is gone reports the answer in its spool when there is one
  *   (it finished while the agent was down), else flag -1 {@code [410.3]Agent Lost While Running};</li>
+ *   <li>an async task whose pid the agent died before journaling: the process writing to its spool
+ *   file is its worker, adopted as above;</li>
  *   <li>an async task that never started (claimed, no spool, same boot) runs now;</li>
  *   <li>a realtime task's worker is killed if it still runs (its caller got an error when the agent
  *   died) and the task is journaled as finished with {@code [410.3]}.</li>

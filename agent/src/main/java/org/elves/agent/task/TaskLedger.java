@@ -22,7 +22,7 @@ import java.util.Map;
  * running), plus an append-only journal in the state dir ({@value #FILE}) from which a restarted
  * agent rebuilds it, so a re-sent id is never run twice, across restarts too. One JSON line per event:
  * <pre>
- *   {"e":"claim","id":..,"at":epoch ms,"rt":false,"boot":"boot id","ins":{Instruct}}
+ *   {"e":"claim","id":..,"at":epoch ms,"rt":false,"boot":"boot id","ins":{Instruct, async only}}
  *   {"e":"pid","id":..,"pid":1234,"ticks":start time in clock ticks since boot}
  *   {"e":"finish","id":..,"at":epoch ms,"flag":1,"cost":12,"result":"..." (null: dropped over budget)}
  *   {"e":"delivered","id":..}      the scheduler took the async result, or the outbox keeps it on disk
@@ -246,14 +246,15 @@ public final class TaskLedger implements AutoCloseable {
             return;
         }
         switch (event) {
-            case "claim":
-                if (r.get("ins") instanceof Map) {
-                    Instruct ins = InstructJson.instruct((Map<?, ?>) r.get("ins"));
-                    open.put(id, new Open(ins, Boolean.TRUE.equals(r.get("rt")), InstructJson.longNum(r.get("at")),
-                            InstructJson.str(r.get("boot")), null));
-                    memory.restoreRunning(id);
-                }
+            case "claim": {
+                boolean realtime = Boolean.TRUE.equals(r.get("rt"));
+                Instruct ins = r.get("ins") instanceof Map ? InstructJson.instruct((Map<?, ?>) r.get("ins"))
+                        : new Instruct(id, null, "rt", "NP", null, null, null, 0, null);
+                open.put(id, new Open(ins, realtime, InstructJson.longNum(r.get("at")),
+                        String.valueOf(r.get("boot")), null));
+                memory.restoreRunning(id);
                 break;
+            }
             case "pid":
                 open.computeIfPresent(id, (k, o) -> o.withWorker(
                         new ProcessIdentity(InstructJson.longNum(r.get("pid")), InstructJson.longNum(r.get("ticks")))));
@@ -282,7 +283,11 @@ public final class TaskLedger implements AutoCloseable {
         r.put("at", o.startedAt());
         r.put("rt", o.realtime());
         r.put("boot", o.bootId());
-        r.put("ins", InstructJson.toJson(o.ins()));
+        if (!o.realtime()) {
+            // needed to report the result; a realtime result is never reported (and its params,
+            // which may be secrets, are not written at all)
+            r.put("ins", InstructJson.toJson(o.ins()));
+        }
         return r;
     }
 

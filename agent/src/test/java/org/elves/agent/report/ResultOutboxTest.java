@@ -148,4 +148,32 @@ class ResultOutboxTest {
         assertNull(sent.poll(300, TimeUnit.MILLISECONDS));
         outbox.close();
     }
+
+    @Test
+    void deliverSendsAtOnceWithoutADiskWriteAndKeepsOnDiskOnlyWhatFails() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(0);
+        List<String> filesDuringSend = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ResultOutbox outbox = new ResultOutbox("10.0.0.5", dir, 100, r -> {
+            filesDuringSend.addAll(files());
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new TTransportException("scheduler down");
+            }
+            sent.add(r);
+        }, worker, retryTimer);
+        outbox.start();
+        outbox.deliver(result("Q1", "at once"));
+        assertEquals("at once", sent.poll(0, TimeUnit.SECONDS).getResult(), "sent in the calling thread");
+        assertEquals(List.of(), filesDuringSend, "nothing written on the way");
+
+        failuresLeft.set(1);
+        outbox.deliver(result("Q2", "later"));
+        assertEquals("later", sent.poll(10, TimeUnit.SECONDS).getResult());
+        assertTrue(filesDuringSend.contains("Q2.json"), "after the failed attempt it was kept on disk: " + filesDuringSend);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!files().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(), files());
+        outbox.close();
+    }
 }
