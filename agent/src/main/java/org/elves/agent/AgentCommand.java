@@ -76,9 +76,9 @@ public final class AgentCommand implements Callable<Integer> {
                     + " default) or none (skip)")
     String cronMisfire;
 
-    @Option(names = "--cron-outbox-max", paramLabel = "<n>",
-            description = "agent-side cron results kept while the scheduler is unreachable (default 10000)")
-    Integer cronOutboxMax;
+    @Option(names = {"--outbox-max", "--cron-outbox-max"}, paramLabel = "<n>",
+            description = "async results kept while the scheduler is unreachable (default 10000)")
+    Integer outboxMax;
 
     @Option(names = "--max-package-bytes", paramLabel = "<bytes>",
             description = "largest app package downloaded from the center (default 268435456 = 256 MiB)")
@@ -138,8 +138,8 @@ public final class AgentCommand implements Callable<Integer> {
         if (cronMisfire != null) {
             b.cronMisfire(MisfirePolicy.parse(cronMisfire));
         }
-        if (cronOutboxMax != null) {
-            b.cronOutboxMax(cronOutboxMax);
+        if (outboxMax != null) {
+            b.outboxMax(outboxMax);
         }
         if (maxPackageBytes != null) {
             b.maxPackageBytes(maxPackageBytes);
@@ -173,7 +173,12 @@ public final class AgentCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                running.close();
+                if (running instanceof ElvesAgent) {
+                    // a service restart must not kill the workers: the next start adopts them
+                    ((ElvesAgent) running).closeLeavingWorkers();
+                } else {
+                    running.close();
+                }
             } catch (Exception e) {
                 spec.commandLine().getErr().println("elves agent: error while stopping: " + e);
             } finally {

@@ -45,6 +45,7 @@ final class AgentRuntime implements AutoCloseable {
                 new LinkedBlockingQueue<>(asyncQueue), DaemonThreads.named("elves-agent-async"));
         async.allowCoreThreadTimeOut(true);
         timer = scheduled("elves-agent-heartbeat", 2);
+        // outbox retries and polls of adopted workers: short tasks that never block
         retryTimer = scheduled("elves-agent-retry", 1);
         // its own thread: heartbeats block on the network, cron fires must be on time
         cronTimer = scheduled("elves-agent-cron", 1);

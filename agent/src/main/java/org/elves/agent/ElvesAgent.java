@@ -2,15 +2,18 @@ package org.elves.agent;
 
 import org.elves.agent.config.AgentSettings;
 import org.elves.agent.cron.AgentCrons;
-import org.elves.agent.cron.CronOutbox;
 import org.elves.agent.dist.AppDistributor;
 import org.elves.agent.heartbeat.HeartbeatClient;
-import org.elves.agent.report.ResultDelivery;
-import org.elves.agent.report.SchedulerReporter;
+import org.elves.agent.report.ResultOutbox;
+import org.elves.agent.report.SchedulerSender;
+import org.elves.agent.runner.AdoptedWorkers;
 import org.elves.agent.runner.AppRunner;
 import org.elves.agent.runner.InstalledApps;
 import org.elves.agent.runner.LaunchMechanism;
+import org.elves.agent.state.PrivateFiles;
 import org.elves.agent.task.InstructExecutor;
+import org.elves.agent.task.RestartRecovery;
+import org.elves.agent.task.TaskLedger;
 import org.elves.agent.task.TaskMemory;
 import org.elves.agent.thrift.AgentHandler;
 import org.elves.agent.thrift.AgentServer;
@@ -20,26 +23,37 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One running agent: the Thrift server, the worker runner, the task memory, the heartbeat and the
- * agent-side crons with their outbox of results (kept in the state dir).
+ * One running agent: the Thrift server, the worker runner, the task memory, the heartbeat, the
+ * agent-side crons, and the outbox of results. What must survive a restart is in the state dir
+ * (private to the agent's user): the task journal, the spooled output of async workers, the outbox,
+ * the crons; a start picks up what the last run left (see {@link RestartRecovery}).
  * <pre>
  *   try (ElvesAgent agent = ElvesAgent.start(settings)) { ... agent.port() ... }
  * </pre>
  */
 public final class ElvesAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ElvesAgent.class);
+    /** In the state dir: async results waiting for the scheduler. */
+    static final String OUTBOX_DIR = "outbox";
+    /** In the state dir: the output of async workers, until their result is journaled. */
+    static final String SPOOL_DIR = "spool";
+    /** How long a close waits for the results of the workers it killed. */
+    private static final long CLOSE_WAIT_MILLIS = 5000;
 
     private final AgentSettings settings;
     private final AgentRuntime runtime;
     private final boolean ownsRuntime;
     private final AppRunner runner;
-    private final SchedulerReporter reporter;
-    private final CronOutbox outbox;
+    private final AdoptedWorkers adopted;
+    private final TaskLedger ledger;
+    private final InstructExecutor executor;
+    private final ResultOutbox outbox;
     private final AgentCrons crons;
     private final AgentServer server;
     private final HeartbeatClient heartbeat;
@@ -76,34 +90,50 @@ public final class ElvesAgent implements AutoCloseable {
         PeerAllowList allowList = PeerAllowList.of(settings.authips());
         distributor = runtime.distributor(settings);
         InstalledApps apps = new InstalledApps(settings.appsDir(), settings.apps(), distributor.gate());
+        Path stateDir = settings.stateDir();
+        try {
+            PrivateFiles.restrictDirectory(stateDir);
+        } catch (IOException e) {
+            LOG.error("agent {}: state dir {} not usable ({}); task ids and results are not kept across restarts",
+                    settings.ip(), stateDir.toAbsolutePath(), e.toString());
+        }
         runner = new AppRunner(settings.ip(), apps, settings.python(), settings.outputMaxBytes(), runtime.io());
-        reporter = new SchedulerReporter(settings.schedulers(), settings.schedulerTimeoutSeconds() * 1000,
-                settings.schedulerRetries(), runtime.clients(), runtime.retryTimer());
-        outbox = new CronOutbox(settings.ip(), settings.stateDir().resolve("cron-results"), settings.cronOutboxMax(),
-                reporter::deliverOnce, runtime.io(), runtime.retryTimer());
-        ResultDelivery delivery = new ResultDelivery(reporter, outbox);
-        InstructExecutor executor = new InstructExecutor(runner,
-                new TaskMemory(settings.dedupeSize(), settings.dedupeTtlSeconds() * 1000L, settings.dedupeResultChars()),
-                runtime.asyncPool(), delivery);
+        outbox = new ResultOutbox(settings.ip(), stateDir.resolve(OUTBOX_DIR), settings.outboxMax(),
+                new SchedulerSender(settings.schedulers(), settings.schedulerTimeoutSeconds() * 1000, runtime.clients()),
+                runtime.io(), runtime.retryTimer());
+        // where agents before the journal kept the agent-side cron results
+        outbox.importFrom(stateDir.resolve("cron-results"));
+        ledger = TaskLedger.open(settings.ip(), stateDir.resolve(TaskLedger.FILE),
+                new TaskMemory(settings.dedupeSize(), settings.dedupeTtlSeconds() * 1000L, settings.dedupeResultChars()));
+        // polled on the retry timer, whose tasks never block; reported from the I/O pool
+        adopted = new AdoptedWorkers(settings.outputMaxBytes(), runtime.retryTimer(), runtime.io());
+        Path spoolDir = stateDir.resolve(SPOOL_DIR);
+        executor = new InstructExecutor(runner, adopted, ledger, spoolDir, runtime.asyncPool(), outbox);
         if (settings.agentCronEnabled()) {
-            crons = new AgentCrons(settings.ip(), settings.stateDir().resolve("crons.json"), settings.cronMisfire(),
-                    Clock.systemUTC(), runtime.cronTimer(), ins -> executor.runAgentTask(ins, delivery::agentTaskFinished));
+            crons = new AgentCrons(settings.ip(), stateDir.resolve("crons.json"), settings.cronMisfire(),
+                    Clock.systemUTC(), runtime.cronTimer(), executor::runAgentTask);
         } else {
             crons = null;
         }
+        // results a previous run left undelivered go out first; its tasks are settled before the
+        // server takes a re-sent id, which must find its task running or finished
+        outbox.start();
+        new RestartRecovery(settings.ip(), ledger, executor, adopted, spoolDir, settings.outputMaxBytes()).run();
         AgentServer started;
         try {
             started = new AgentServer(settings.ip(), settings.bind(), settings.port(), allowList, settings.framed(),
                     settings.maxConnections(), settings.idleTimeoutSeconds() * 1000,
                     new AgentHandler(executor, crons, settings.ip()));
         } catch (IOException | RuntimeException e) {
+            // as a crash would: the next start finds the adopted workers again
+            ledger.halt();
+            adopted.abandon();
             runner.close();
-            reporter.close();
+            outbox.close();
+            ledger.close();
             throw e;
         }
         server = started;
-        // results a previous run left undelivered go out first, then the kept crons resume
-        outbox.start();
         if (crons != null) {
             crons.start();
         }
@@ -171,17 +201,41 @@ public final class ElvesAgent implements AutoCloseable {
         return crons == null ? List.of() : crons.ids();
     }
 
-    /** Agent-side cron results not yet taken by the scheduler. */
-    public int pendingCronResults() {
+    /** Async results (of center tasks and agent-side crons) waiting in the outbox for the scheduler. */
+    public int pendingResults() {
         return outbox.pendingCount();
+    }
+
+    /** As {@link #pendingResults()}: its name from when the outbox held agent-side cron results only. */
+    public int pendingCronResults() {
+        return pendingResults();
+    }
+
+    /** Workers of an earlier run of the agent that this one adopted and still watches. */
+    public int adoptedWorkers() {
+        return adopted.count();
     }
 
     /**
      * Stops the crons, the server and the heartbeat and kills running workers (their results
-     * report -1; those of cron runs stay in the outbox for the next start).
+     * report -1 and go to the outbox, kept for the next start if the scheduler cannot take them).
      */
     @Override
     public synchronized void close() {
+        stop(true);
+    }
+
+    /**
+     * Stops the agent as its death would, but without the crash: workers keep running and this
+     * instance records and sends nothing more (undelivered results stay in the outbox), so the next
+     * agent on the same state dir adopts the workers and reports their real results. What a service
+     * restart wants ({@code elves agent} does this on SIGTERM); tests use it to stand for a crash.
+     */
+    public synchronized void closeLeavingWorkers() {
+        stop(false);
+    }
+
+    private void stop(boolean killWorkers) {
         if (closed) {
             return;
         }
@@ -189,16 +243,30 @@ public final class ElvesAgent implements AutoCloseable {
         if (crons != null) {
             crons.close();
         }
+        if (!killWorkers) {
+            // first: nothing that happens from here on may reach the journal or the scheduler
+            ledger.halt();
+            runner.abandon();
+            adopted.abandon();
+        }
         server.close();
         if (heartbeat != null) {
             heartbeat.close();
         }
-        runner.close();
-        reporter.close();
+        if (killWorkers) {
+            runner.close();
+            adopted.close();
+            // the killed workers' results are journaled and handed on before the journal closes
+            if (!executor.awaitIdle(CLOSE_WAIT_MILLIS)) {
+                LOG.warn("agent {}: results of killed workers still pending at close; the next start reports them",
+                        settings.ip());
+            }
+        }
         outbox.close();
         if (ownsRuntime) {
             runtime.close();
         }
-        LOG.info("agent {} stopped", settings.ip());
+        ledger.close();
+        LOG.info("agent {} stopped{}", settings.ip(), killWorkers ? "" : ", its workers left running for the next start");
     }
 }

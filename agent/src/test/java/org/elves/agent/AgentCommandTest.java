@@ -53,7 +53,8 @@ class AgentCommandTest {
         StringWriter out = new StringWriter();
         CommandLine cl = new CommandLine(single);
         cl.setOut(new PrintWriter(out));
-        cl.parseArgs("--bind", "127.0.0.13", "--port", "0", "--no-heartbeat", "--apps-dir", dir.toString());
+        cl.parseArgs("--bind", "127.0.0.13", "--port", "0", "--no-heartbeat", "--apps-dir", dir.toString(),
+                "--state-dir", dir.resolve("state").toString());
         try (AutoCloseable running = single.startAgents()) {
             ElvesAgent agent = assertInstanceOf(ElvesAgent.class, running);
             try (AgentClient c = AgentClient.connect("127.0.0.13", agent.port())) {
@@ -66,7 +67,8 @@ class AgentCommandTest {
         StringWriter fleetOut = new StringWriter();
         CommandLine fl = new CommandLine(fleet);
         fl.setOut(new PrintWriter(fleetOut));
-        fl.parseArgs("--emulate", "127.0.0.14-127.0.0.15", "--port", "0", "--no-heartbeat", "--apps-dir", dir.toString());
+        fl.parseArgs("--emulate", "127.0.0.14-127.0.0.15", "--port", "0", "--no-heartbeat", "--apps-dir", dir.toString(),
+                "--state-dir", dir.resolve("state").toString());
         try (AutoCloseable running = fleet.startAgents()) {
             assertEquals(2, assertInstanceOf(AgentFleet.class, running).size());
             assertTrue(fleetOut.toString().startsWith("elves agent: 2 emulated agents 127.0.0.14 .. 127.0.0.15"));

@@ -19,10 +19,13 @@ class AgentFleetTest {
     @TempDir
     Path apps;
 
+    @TempDir
+    Path state;
+
     @Test
     void eachEmulatedAgentAnswersOnItsOwnAddressWithItsOwnIdentity() throws Exception {
         TestApps.shell(apps, "whoami", "printf '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>%s</ElvesWResult>' \"$ELVES_AGENT_IP\"\n");
-        AgentSettings template = AgentSettings.builder().appsDir(apps).port(0).heartbeatEnabled(false).build();
+        AgentSettings template = AgentSettings.builder().appsDir(apps).stateDir(state).port(0).heartbeatEnabled(false).build();
         try (AgentFleet fleet = AgentFleet.start(template, AgentFleet.expand("127.0.0.2-127.0.0.4"))) {
             assertEquals(3, fleet.size());
             for (String ip : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
@@ -41,7 +44,7 @@ class AgentFleetTest {
 
     @Test
     void aFleetThatCannotBindEveryAddressStartsNothing() throws Exception {
-        AgentSettings template = AgentSettings.builder().appsDir(apps).port(0).heartbeatEnabled(false).build();
+        AgentSettings template = AgentSettings.builder().appsDir(apps).stateDir(state).port(0).heartbeatEnabled(false).build();
         try (ElvesAgent squatter = ElvesAgent.start(template.toBuilder().bind("127.0.0.12").build())) {
             AgentSettings fixedPort = template.toBuilder().port(squatter.port()).build();
             assertThrows(java.io.IOException.class,

@@ -39,28 +39,31 @@ import java.util.Objects;
  * @param schedulers              where async results go, tried in order ({@code scheduler.addr}/
  *                                {@code scheduler.port}, or the list {@code scheduler.addrs};
  *                                default 127.0.0.1:10101)
- * @param schedulerTimeoutSeconds socket timeout of a result delivery ({@code scheduler.timeout}, 5 s)
- * @param schedulerRetries        delivery attempts after the first before giving up
- *                                ({@code scheduler.retries}, default 5)
+ * @param schedulerTimeoutSeconds socket timeout of a result delivery ({@code scheduler.timeout}, 5 s);
+ *                                results the scheduler did not take are retried from the outbox
+ *                                until it does (see {@code outboxMax})
  * @param asyncWorkers            async instructs run at once ({@code worker.async}, default 16)
  * @param asyncQueue              async instructs waiting for a worker ({@code worker.queue}, 10000)
- * @param dedupeSize              task ids remembered ({@code dedupe.size}, default 100000)
+ * @param dedupeSize              task ids remembered, across restarts too (journaled in the state
+ *                                dir; {@code dedupe.size}, default 100000)
  * @param dedupeTtlSeconds        how long a task id is remembered ({@code dedupe.ttl}, 3600 s)
  * @param dedupeResultChars       result text kept for repeated ids, in chars over all remembered
  *                                tasks ({@code dedupe.resultchars}, default 4 Mi); beyond it only
  *                                the ids are kept
  * @param ipList                  addresses reported in heartbeats ({@code iplist}); empty = the
  *                                machine's own addresses
- * @param stateDir                where the agent keeps what must survive a restart: its agent-side
- *                                crons and their undelivered results ({@code statedir}, default
- *                                ./var; an emulated fleet uses {@code <statedir>/<ip>} per agent)
+ * @param stateDir                where the agent keeps what must survive a restart: the task journal,
+ *                                the spooled output of async workers, undelivered results, its
+ *                                agent-side crons ({@code statedir}, default ./var, made private
+ *                                (0700); an emulated fleet uses {@code <statedir>/<ip>} per agent)
  * @param agentCronEnabled        run the agent-side crons the center pushes ({@code agentcron.enabled},
  *                                default true; false answers cronSync UNKNOWN_METHOD like an
  *                                original agent and ignores the crons of heartbeat answers)
  * @param cronMisfire             what a restarted agent does about cron times it missed while down
  *                                ({@code cron.misfire}: fire-once (default) or skip)
- * @param cronOutboxMax           agent-side cron results kept while the scheduler is unreachable
- *                                ({@code cron.outboxmax}, default 10000); beyond it the oldest is
+ * @param outboxMax               async results (center tasks and agent-side crons) kept while the
+ *                                scheduler is unreachable ({@code outbox.max}, or its older name
+ *                                {@code cron.outboxmax}; default 10000); beyond it the oldest is
  *                                dropped with an ERROR log
  * @param maxPackageBytes         largest app package the agent downloads from the center
  *                                ({@code apps.maxpackagebytes}, default 256 MiB; the unzipped files
@@ -87,7 +90,6 @@ public record AgentSettings(
         int heartbeatTimeoutSeconds,
         List<Endpoint> schedulers,
         int schedulerTimeoutSeconds,
-        int schedulerRetries,
         int asyncWorkers,
         int asyncQueue,
         int dedupeSize,
@@ -97,7 +99,7 @@ public record AgentSettings(
         Path stateDir,
         boolean agentCronEnabled,
         MisfirePolicy cronMisfire,
-        int cronOutboxMax,
+        int outboxMax,
         long maxPackageBytes,
         int downloadTimeoutSeconds) {
 
@@ -123,7 +125,6 @@ public record AgentSettings(
         require(heartbeatTimeoutSeconds >= 1, "heartbeat.timeout must be at least 1 s");
         require(schedulers != null && !schedulers.isEmpty(), "at least one scheduler address is needed");
         require(schedulerTimeoutSeconds >= 1, "scheduler.timeout must be at least 1 s");
-        require(schedulerRetries >= 0, "scheduler.retries must not be negative");
         require(asyncWorkers >= 1, "worker.async must be at least 1");
         require(asyncQueue >= 1, "worker.queue must be at least 1");
         require(dedupeSize >= 1, "dedupe.size must be at least 1");
@@ -131,7 +132,7 @@ public record AgentSettings(
         require(dedupeResultChars >= 0, "dedupe.resultchars must not be negative");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(cronMisfire, "cronMisfire");
-        require(cronOutboxMax >= 1, "cron.outboxmax must be at least 1");
+        require(outboxMax >= 1, "outbox.max must be at least 1");
         require(maxPackageBytes >= 1024, "apps.maxpackagebytes must be at least 1024");
         require(downloadTimeoutSeconds >= 1, "apps.downloadtimeout must be at least 1 s");
         authips = List.copyOf(authips);
@@ -168,7 +169,6 @@ public record AgentSettings(
         b.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds;
         b.schedulers = schedulers;
         b.schedulerTimeoutSeconds = schedulerTimeoutSeconds;
-        b.schedulerRetries = schedulerRetries;
         b.asyncWorkers = asyncWorkers;
         b.asyncQueue = asyncQueue;
         b.dedupeSize = dedupeSize;
@@ -178,7 +178,7 @@ public record AgentSettings(
         b.stateDir = stateDir;
         b.agentCronEnabled = agentCronEnabled;
         b.cronMisfire = cronMisfire;
-        b.cronOutboxMax = cronOutboxMax;
+        b.outboxMax = outboxMax;
         b.maxPackageBytes = maxPackageBytes;
         b.downloadTimeoutSeconds = downloadTimeoutSeconds;
         return b;
@@ -219,7 +219,6 @@ public record AgentSettings(
         private int heartbeatTimeoutSeconds = 5;
         private List<Endpoint> schedulers = List.of(new Endpoint(LOOPBACK, DEFAULT_SCHEDULER_PORT));
         private int schedulerTimeoutSeconds = 5;
-        private int schedulerRetries = 5;
         private int asyncWorkers = 16;
         private int asyncQueue = 10_000;
         private int dedupeSize = 100_000;
@@ -229,7 +228,7 @@ public record AgentSettings(
         private Path stateDir = Path.of("var");
         private boolean agentCronEnabled = true;
         private MisfirePolicy cronMisfire = MisfirePolicy.FIRE_ONCE;
-        private int cronOutboxMax = 10_000;
+        private int outboxMax = 10_000;
         private long maxPackageBytes = 256L << 20;
         private int downloadTimeoutSeconds = 300;
 
@@ -326,11 +325,6 @@ public record AgentSettings(
             return this;
         }
 
-        public Builder schedulerRetries(int value) {
-            schedulerRetries = value;
-            return this;
-        }
-
         public Builder asyncWorkers(int value) {
             asyncWorkers = value;
             return this;
@@ -376,8 +370,8 @@ public record AgentSettings(
             return this;
         }
 
-        public Builder cronOutboxMax(int value) {
-            cronOutboxMax = value;
+        public Builder outboxMax(int value) {
+            outboxMax = value;
             return this;
         }
 
@@ -400,9 +394,9 @@ public record AgentSettings(
             return new AgentSettings(effectiveIp, effectiveAsset, bind, port, effectiveAuth, framed,
                     maxConnections, idleTimeoutSeconds, appsDir, python, outputMaxBytes, apps,
                     heartbeatEnabled, heartbeat, heartbeatIntervalSeconds, heartbeatTimeoutSeconds,
-                    schedulers, schedulerTimeoutSeconds, schedulerRetries, asyncWorkers, asyncQueue,
+                    schedulers, schedulerTimeoutSeconds, asyncWorkers, asyncQueue,
                     dedupeSize, dedupeTtlSeconds, dedupeResultChars, ipList, stateDir, agentCronEnabled,
-                    cronMisfire, cronOutboxMax, maxPackageBytes, downloadTimeoutSeconds);
+                    cronMisfire, outboxMax, maxPackageBytes, downloadTimeoutSeconds);
         }
 
         private static boolean isWildcard(String address) {

@@ -110,7 +110,6 @@ public final class ConfigFile {
                     intOr("scheduler.port", AgentSettings.DEFAULT_SCHEDULER_PORT))));
         }
         integer("scheduler.timeout", b::schedulerTimeoutSeconds);
-        integer("scheduler.retries", b::schedulerRetries);
         integer("dedupe.size", b::dedupeSize);
         integer("dedupe.ttl", b::dedupeTtlSeconds);
         integer("dedupe.resultchars", b::dedupeResultChars);
@@ -126,7 +125,8 @@ public final class ConfigFile {
                 throw wrongType("cron.misfire", "\"fire-once\" or \"skip\"", policy);
             }
         });
-        integer("cron.outboxmax", b::cronOutboxMax);
+        integer("cron.outboxmax", b::outboxMax);
+        integer("outbox.max", b::outboxMax);
         longInteger("apps.maxpackagebytes", b::maxPackageBytes);
         integer("apps.downloadtimeout", b::downloadTimeoutSeconds);
         return b;

@@ -1,6 +1,7 @@
 package org.elves.agent.cron;
 
 import org.elves.agent.LightJson;
+import org.elves.agent.state.AtomicFiles;
 import org.elves.protocol.CronRule;
 import org.elves.protocol.thrift.Instruct;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package org.elves.agent.dist;
 
 import org.elves.agent.LightJson;
-import org.elves.agent.cron.AtomicFiles;
+import org.elves.agent.state.AtomicFiles;
 import org.elves.agent.dist.PackageFetcher.PackageException;
 import org.elves.agent.runner.AppGate;
 import org.elves.agent.runner.InstalledApps;

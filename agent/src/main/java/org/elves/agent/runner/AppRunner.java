@@ -16,17 +16,31 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
- * Runs app workers as child processes (reference §8.5). Standard output and error are drained
- * by threads of a shared pool, so the calling thread only waits, with a deadline, and can always
- * give up: a worker that leaves a background process holding its stdout open cannot hang a call.
+ * Runs app workers as child processes (reference §8.5). Their standard output and error go either
+ * through pipes drained by threads of a shared pool (realtime calls: measured faster), or to spool
+ * files ({@link Spool}: async tasks, whose workers must outlive an agent that dies). Either way the
+ * calling thread only waits, with a deadline, and can always give up: a worker that leaves a
+ * background process holding its stdout open cannot hang a call.
  */
 public final class AppRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppRunner.class);
     private static final File NO_INPUT = new File("/dev/null");
     /** stderr is only quoted in error texts; more than this is read and dropped. */
-    private static final int STDERR_KEPT = 4096;
+    static final int STDERR_KEPT = 4096;
+    /**
+     * A spooled worker that wrote more than this many times the output kept is a runaway and is
+     * killed: its files must not fill the disk. Generous, because only the head is kept anyway.
+     */
+    static final int SPOOL_LIMIT_FACTOR = 16;
+    /**
+     * How often a spooled worker's files are measured (a stat each, about a microsecond) and an
+     * abandon is noticed. A worker writing as fast as the page cache takes it (cat /dev/zero,
+     * measured 2-3.5 GB/s here) overshoots the limit by up to this long's worth before it is killed.
+     */
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * After the worker exited, a pipe whose reader has been waiting this long without a byte is
      * held open by a process the worker left behind, and is given up.
@@ -40,6 +54,8 @@ public final class AppRunner implements AutoCloseable {
     public static final String AGENT_IP_ENV = "ELVES_AGENT_IP";
     /** The result text of a worker killed by {@link #cancel(String)}. */
     public static final String CANCELLED = "app exec cancelled";
+    /** The result a run returns after {@link #abandon()}: nobody is meant to see it. */
+    static final String ABANDONED = "app exec error : the agent stopped waiting for the worker";
 
     private final InstalledApps apps;
     private final EntryResolver entries;
@@ -50,6 +66,7 @@ public final class AppRunner implements AutoCloseable {
     /** Workers that can be cancelled, by the key (task id) they were run under. */
     private final Map<String, Worker> byKey = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile boolean abandoned;
 
     /**
      * @param agentIp        the agent's ip, given to workers as {@value #AGENT_IP_ENV}
@@ -80,18 +97,28 @@ public final class AppRunner implements AutoCloseable {
      * id; null or "" for none) kills it, which ends it as {@value #CANCELLED}.
      */
     public WorkerOutcome run(WorkerCall call, String key) {
+        return run(call, key, null, started -> { });
+    }
+
+    /**
+     * As {@link #run(WorkerCall, String)}, with the worker's output going to {@code spool} (null:
+     * pipes), and {@code started} told the worker's identity as soon as it runs (before it is
+     * waited for), so a journal can find it again after an agent restart.
+     */
+    public WorkerOutcome run(WorkerCall call, String key, Spool spool, Consumer<ProcessIdentity> started) {
         AppGate gate = apps.gate();
         // counted from before its entry is resolved to its exit: the installer deletes an old
         // version's files only when no worker of the app runs
         gate.enter(call.app());
         try {
-            return start(call, key, gate);
+            return start(call, key, spool, started, gate);
         } finally {
             gate.exit(call.app());
         }
     }
 
-    private WorkerOutcome start(WorkerCall call, String key, AppGate gate) {
+    private WorkerOutcome start(WorkerCall call, String key, Spool spool, Consumer<ProcessIdentity> started,
+                                AppGate gate) {
         long start = System.nanoTime();
         Process process;
         // an update switches the app directory under the other side of this lock: the entry and
@@ -113,6 +140,10 @@ public final class AppRunner implements AutoCloseable {
                 ProcessBuilder builder = new ProcessBuilder(command)
                         .directory(dir == null ? null : dir.toFile())
                         .redirectInput(NO_INPUT);
+                if (spool != null) {
+                    spool.prepare();
+                    builder.redirectOutput(spool.out().toFile()).redirectError(spool.err().toFile());
+                }
                 builder.environment().put(AGENT_IP_ENV, agentIp);
                 process = builder.start();
             } catch (IOException e) {
@@ -125,7 +156,11 @@ public final class AppRunner implements AutoCloseable {
         boolean keyed = key != null && !key.isEmpty() && byKey.putIfAbsent(key, worker) == null;
         running.add(process);
         try {
-            return await(call, worker, start);
+            ProcessIdentity identity = ProcessIdentity.of(process.pid());
+            if (identity != null) {
+                started.accept(identity);
+            }
+            return spool == null ? awaitPipes(call, worker, start) : awaitSpool(worker, spool, call, start);
         } finally {
             running.remove(process);
             if (keyed) {
@@ -153,7 +188,7 @@ public final class AppRunner implements AutoCloseable {
         ProcessTree.kill(process);
     }
 
-    private WorkerOutcome await(WorkerCall call, Worker worker, long start) {
+    private WorkerOutcome awaitPipes(WorkerCall call, Worker worker, long start) {
         Process process = worker.process;
         CappedOutput stdout = new CappedOutput(outputMaxBytes);
         CappedOutput stderr = new CappedOutput(STDERR_KEPT);
@@ -167,28 +202,82 @@ public final class AppRunner implements AutoCloseable {
             stop(process);
             return WorkerOutcome.error("app exec error : agent is shutting down", millisSince(start));
         }
-        long deadline = call.timeoutSeconds() > 0 ? start + TimeUnit.SECONDS.toNanos(call.timeoutSeconds()) : Long.MAX_VALUE;
         try {
-            if (deadline == Long.MAX_VALUE) {
-                process.waitFor();
-            } else if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
-                stop(process);
-                return WorkerOutcome.error(worker.cancelled ? CANCELLED : "app exec timeout", millisSince(start));
-            }
-            if (worker.cancelled) {
-                // killed by cancel(): its output, if any, is not an answer
-                return WorkerOutcome.error(CANCELLED, millisSince(start));
+            WorkerOutcome ended = waitForExit(worker, call, start, null);
+            if (ended != null) {
+                return ended;
             }
             if (!drained(out, stdout) || !drained(err, stderr)) {
                 LOG.warn("worker of app [{}] func [{}] exited but a process it left behind still holds its output open;"
                         + " using the output read so far", call.app(), call.func());
             }
-            return WorkerOutput.interpret(stdout, process.exitValue(), stderr.text(), millisSince(start));
+            return WorkerOutput.interpret(stdout.captured(), process.exitValue(), stderr.text(), millisSince(start));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop(process);
-            return WorkerOutcome.error("app exec error : interrupted (agent shutting down)", millisSince(start));
+            return interrupted(process, start);
         }
+    }
+
+    private WorkerOutcome awaitSpool(Worker worker, Spool spool, WorkerCall call, long start) {
+        try {
+            WorkerOutcome ended = waitForExit(worker, call, start, spool);
+            if (ended != null) {
+                return ended;
+            }
+            return WorkerOutput.interpret(spool.stdout(outputMaxBytes), worker.process.exitValue(),
+                    spool.stderr(STDERR_KEPT).text(), millisSince(start));
+        } catch (IOException e) {
+            return WorkerOutcome.error("app exec error : output of the worker not readable: " + e.getMessage(),
+                    millisSince(start));
+        } catch (InterruptedException e) {
+            return interrupted(worker.process, start);
+        }
+    }
+
+    /** The agent's threads are being shut down: the worker dies with it, unless it was abandoned. */
+    private WorkerOutcome interrupted(Process process, long start) {
+        Thread.currentThread().interrupt();
+        if (abandoned) {
+            return WorkerOutcome.error(ABANDONED, millisSince(start));
+        }
+        stop(process);
+        return WorkerOutcome.error("app exec error : interrupted (agent shutting down)", millisSince(start));
+    }
+
+    /**
+     * Waits for the worker to exit, in slices, so a deadline, a runaway spool and an abandoning
+     * agent are all noticed.
+     *
+     * @return null once it exited by itself; otherwise the outcome of why it was given up
+     */
+    private WorkerOutcome waitForExit(Worker worker, WorkerCall call, long start, Spool spool) throws InterruptedException {
+        Process process = worker.process;
+        long deadline = call.timeoutSeconds() > 0 ? start + TimeUnit.SECONDS.toNanos(call.timeoutSeconds()) : Long.MAX_VALUE;
+        long spoolLimit = (long) SPOOL_LIMIT_FACTOR * outputMaxBytes;
+        while (!process.waitFor(Math.min(CHECK_NANOS, remaining(deadline)), TimeUnit.NANOSECONDS)) {
+            if (abandoned) {
+                // the worker runs on for an agent that adopts it; this one reports nothing
+                return WorkerOutcome.error(ABANDONED, millisSince(start));
+            }
+            if (remaining(deadline) == 0) {
+                stop(process);
+                return WorkerOutcome.error(worker.cancelled ? CANCELLED : "app exec timeout", millisSince(start));
+            }
+            if (spool != null && spool.bytes() > spoolLimit) {
+                stop(process);
+                return WorkerOutcome.error(tooMuchOutput(spoolLimit), millisSince(start));
+            }
+        }
+        if (worker.cancelled) {
+            // killed by cancel(): its output, if any, is not an answer
+            return WorkerOutcome.error(CANCELLED, millisSince(start));
+        }
+        return null;
+    }
+
+    /** The result of a spooled worker killed for writing more than {@code limit} bytes. */
+    static String tooMuchOutput(long limit) {
+        return "app output too large : the worker wrote more than " + limit + " bytes (" + SPOOL_LIMIT_FACTOR
+                + " x worker.outputmax) and was killed";
     }
 
     /**
@@ -234,6 +323,16 @@ public final class AppRunner implements AutoCloseable {
         for (Process p : running) {
             stop(p);
         }
+    }
+
+    /**
+     * Stops waiting for the running workers and leaves them running, as the agent's death does:
+     * each {@link #run} returns {@value #ABANDONED} at once, for a caller that no longer records
+     * anything (the next agent on the same state dir adopts the workers). Later calls are refused.
+     */
+    public void abandon() {
+        closed = true;
+        abandoned = true;
     }
 
     /** A running worker; {@code cancelled} once {@link #cancel} killed it. */

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 /**
  * Reads a child's stream to its end, keeping the first {@code cap} bytes and counting the rest:
  * the child must never block on a full pipe, however much it writes.
@@ -63,20 +61,13 @@ final class CappedOutput {
         return System.nanoTime() - lastProgressNanos;
     }
 
+    /** What was read so far. */
+    synchronized CapturedOutput captured() {
+        return new CapturedOutput(Arrays.copyOf(kept, size), size, total);
+    }
+
     /** What was kept so far, decoded as UTF-8 (a sequence cut at the cap becomes U+FFFD). */
-    synchronized String text() {
-        return new String(kept, 0, size, UTF_8);
-    }
-
-    synchronized long totalBytes() {
-        return total;
-    }
-
-    synchronized boolean truncated() {
-        return total > size;
-    }
-
-    synchronized int keptBytes() {
-        return size;
+    String text() {
+        return captured().text();
     }
 }

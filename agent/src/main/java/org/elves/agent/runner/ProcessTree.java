@@ -12,6 +12,11 @@ final class ProcessTree {
     }
 
     static void kill(Process process) {
+        kill(process.toHandle());
+    }
+
+    /** Also for a worker that is not this JVM's child (one adopted after a restart). */
+    static void kill(ProcessHandle process) {
         // descendants before the worker: once a parent dies its children are re-parented to init
         // and no longer reachable from here; a live parent may fork again, hence the sweeps
         for (int i = 0; i < SWEEPS; i++) {

@@ -11,23 +11,46 @@ final class WorkerOutput {
     private static final String RESULT_OPEN = "<ElvesWResult>";
     /** How much of an unusable output is quoted in the error text. */
     static final int HEAD_CHARS = 512;
+    /**
+     * The result of a worker that printed no flag and was not the agent's child: it ran while the
+     * agent restarted, so its exit status was reaped by someone else and is unknown.
+     */
+    static final String EXIT_UNKNOWN = "app exec error : worker finished while the agent was restarting; exit status unknown";
 
     private WorkerOutput() {
     }
 
-    static WorkerOutcome interpret(CappedOutput stdout, int exitCode, String stderrText, long costMillis) {
+    static WorkerOutcome interpret(CapturedOutput stdout, int exitCode, String stderrText, long costMillis) {
+        return interpret(stdout, costMillis, () -> exitCode != 0
+                ? "app exec error : exit code " + exitCode + because(stderrText, stdout)
+                : "app output flag error : " + head(stdout.text()));
+    }
+
+    /**
+     * As {@link #interpret(CapturedOutput, int, String, long)} for a worker adopted after a
+     * restart: the tags decide alone; without them it is a failure, {@link #EXIT_UNKNOWN}.
+     */
+    static WorkerOutcome interpretAdopted(CapturedOutput stdout, String stderrText, long costMillis) {
+        return interpret(stdout, costMillis, () -> EXIT_UNKNOWN + because(stderrText, stdout));
+    }
+
+    /** Whether the output holds a flag tag: a worker that printed one finished its answer. */
+    static boolean hasFlag(CapturedOutput stdout) {
+        return FLAG.matcher(stdout.text()).find();
+    }
+
+    private interface NoFlag {
+        String message();
+    }
+
+    private static WorkerOutcome interpret(CapturedOutput stdout, long costMillis, NoFlag noFlag) {
         String text = stdout.text();
         String mark = stdout.truncated()
                 ? "\n[elves: output truncated, kept " + stdout.keptBytes() + " of " + stdout.totalBytes() + " bytes]"
                 : "";
         Matcher flag = FLAG.matcher(text);
         if (!flag.find()) {
-            if (exitCode != 0) {
-                String why = stderrText.isBlank() ? head(text) : head(stderrText);
-                return WorkerOutcome.error("app exec error : exit code " + exitCode + (why.isEmpty() ? "" : ": " + why) + mark,
-                        costMillis);
-            }
-            return WorkerOutcome.error("app output flag error : " + head(text) + mark, costMillis);
+            return WorkerOutcome.error(noFlag.message() + mark, costMillis);
         }
         int code = "true".equals(flag.group(1)) ? WorkerOutcome.TRUE : WorkerOutcome.FALSE;
         Matcher result = RESULT.matcher(text);
@@ -41,6 +64,11 @@ final class WorkerOutput {
                     text.substring(open + RESULT_OPEN.length()) + mark);
         }
         return WorkerOutcome.error("app output result error : " + head(text) + mark, costMillis);
+    }
+
+    private static String because(String stderrText, CapturedOutput stdout) {
+        String why = stderrText.isBlank() ? head(stdout.text()) : head(stderrText);
+        return why.isEmpty() ? "" : ": " + why;
     }
 
     static String head(String text) {

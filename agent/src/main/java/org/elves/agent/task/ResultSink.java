@@ -2,11 +2,12 @@ package org.elves.agent.task;
 
 import org.elves.protocol.thrift.Reinstruct;
 
-/** Where the answers of the center's async instructs go: the scheduler (which also delivers them to the app's processor in mode P). */
+/** Where the results of async tasks go: the scheduler (which also delivers them to the app's processor in mode P). */
+@FunctionalInterface
 public interface ResultSink {
-    /** A worker run just finished. Must not block for long: it runs on an async worker thread. */
-    void taskFinished(Reinstruct reins);
-
-    /** The center sent an id again that already finished here: deliver the remembered answer again. */
-    void taskRepeated(Reinstruct reins);
+    /**
+     * Takes a result (a fresh one, or the remembered one of a repeated id). Returns once the result
+     * is delivered or kept durably for delivery; may block for one delivery attempt. Never throws.
+     */
+    void deliver(Reinstruct reins);
 }

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * Recent task ids of one agent, so a task id runs at most once: a center that retries after a
  * restart gets the first run's answer instead of a second run. Bounded three ways: the number of
  * finished ids, their age, and the result text kept for them (past that budget the oldest results
- * are dropped but their ids are still remembered).
+ * are dropped but their ids are still remembered). In memory only: {@link TaskLedger} journals it so
+ * it survives restarts. Times are wall-clock milliseconds, which a restarted agent can compare.
  */
 public final class TaskMemory {
 
@@ -48,16 +49,17 @@ public final class TaskMemory {
      * stored, which keeps an entry near 150 bytes (about 15 MB for 100k ids).
      */
     private static final class Finished {
+        /** when it finished, epoch ms. */
         final long at;
         final int flag;
         final int costtime;
         String result;
 
-        Finished(long at, Reinstruct reins) {
+        Finished(long at, int flag, int costtime, String result) {
             this.at = at;
-            this.flag = reins.getFlag();
-            this.costtime = reins.getCosttime();
-            this.result = reins.getResult() == null || reins.getResult().isEmpty() ? "" : reins.getResult();
+            this.flag = flag;
+            this.costtime = costtime;
+            this.result = result;
         }
 
         boolean resultDropped() {
@@ -66,7 +68,7 @@ public final class TaskMemory {
     }
 
     private final int maxFinished;
-    private final long ttlNanos;
+    private final long ttlMillis;
     private final long maxResultChars;
     private final LongSupplier clock;
     private final Set<String> running = new HashSet<>();
@@ -76,14 +78,20 @@ public final class TaskMemory {
     private long resultChars;
 
     public TaskMemory(int maxFinished, long ttlMillis, long maxResultChars) {
-        this(maxFinished, ttlMillis, maxResultChars, System::nanoTime);
+        this(maxFinished, ttlMillis, maxResultChars, System::currentTimeMillis);
     }
 
-    TaskMemory(int maxFinished, long ttlMillis, long maxResultChars, LongSupplier nanoClock) {
+    /** @param clock epoch milliseconds */
+    public TaskMemory(int maxFinished, long ttlMillis, long maxResultChars, LongSupplier clock) {
         this.maxFinished = maxFinished;
-        this.ttlNanos = ttlMillis * 1_000_000L;
+        this.ttlMillis = ttlMillis;
         this.maxResultChars = maxResultChars;
-        this.clock = nanoClock;
+        this.clock = clock;
+    }
+
+    /** Epoch milliseconds by this memory's clock. */
+    public long now() {
+        return clock.getAsLong();
     }
 
     /** Claims the id for running, or says why not. Ids that are null or empty are never remembered. */
@@ -108,16 +116,57 @@ public final class TaskMemory {
         if (id == null || id.isEmpty() || !running.remove(id)) {
             return;
         }
-        Finished f = new Finished(clock.getAsLong(), reins);
+        remember(id, clock.getAsLong(), reins.getFlag(), reins.getCosttime(),
+                reins.getResult() == null ? "" : reins.getResult());
+    }
+
+    /** Takes an id as running again, as the journal of an earlier run of the agent says. */
+    synchronized void restoreRunning(String id) {
+        running.add(id);
+    }
+
+    /**
+     * Takes an id as finished at {@code at} (epoch ms), as the journal says; {@code result} null
+     * means its text was dropped already. Entries must come oldest first.
+     */
+    synchronized void restoreFinished(String id, long at, int flag, int costtime, String result) {
+        running.remove(id);
+        finished.remove(id);
+        if (clock.getAsLong() - at < ttlMillis) {
+            remember(id, at, flag, costtime, result);
+        }
+    }
+
+    private void remember(String id, long at, int flag, int costtime, String result) {
+        Finished f = new Finished(at, flag, costtime, result);
         finished.put(id, f);
-        if (!f.result.isEmpty()) {
+        if (result != null && !result.isEmpty()) {
             withResult.addLast(id);
-            resultChars += f.result.length();
+            resultChars += result.length();
         }
         while (finished.size() > maxFinished) {
             evictEldest();
         }
         dropResultsOverBudget();
+    }
+
+    /** What a compacted journal keeps of a finished id; {@code result} null once dropped. */
+    public record Remembered(String id, long at, int flag, int costtime, String result) {
+    }
+
+    /** The finished ids still remembered (expired ones forgotten first), oldest first. */
+    public synchronized java.util.List<Remembered> finishedNow() {
+        expire();
+        java.util.List<Remembered> list = new java.util.ArrayList<>(finished.size());
+        for (Map.Entry<String, Finished> e : finished.entrySet()) {
+            Finished f = e.getValue();
+            list.add(new Remembered(e.getKey(), f.at, f.flag, f.costtime, f.result));
+        }
+        return list;
+    }
+
+    public synchronized boolean isRunning(String id) {
+        return running.contains(id);
     }
 
     public synchronized int size() {
@@ -129,7 +178,7 @@ public final class TaskMemory {
         Iterator<Map.Entry<String, Finished>> it = finished.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Finished> e = it.next();
-            if (now - e.getValue().at < ttlNanos) {
+            if (now - e.getValue().at < ttlMillis) {
                 break;
             }
             resultChars -= chars(e.getValue());

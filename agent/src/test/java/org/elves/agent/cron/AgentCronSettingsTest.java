@@ -26,7 +26,7 @@ class AgentCronSettingsTest {
         assertEquals(Path.of("var"), s.stateDir());
         assertTrue(s.agentCronEnabled());
         assertEquals(MisfirePolicy.FIRE_ONCE, s.cronMisfire());
-        assertEquals(10_000, s.cronOutboxMax());
+        assertEquals(10_000, s.outboxMax());
         assertEquals(s, s.toBuilder().build(), "toBuilder keeps them");
     }
 
@@ -39,7 +39,10 @@ class AgentCronSettingsTest {
         assertEquals(dir.resolve("state").toAbsolutePath().normalize(), s.stateDir(), "relative to cfg.json's dir");
         assertFalse(s.agentCronEnabled());
         assertEquals(MisfirePolicy.SKIP, s.cronMisfire());
-        assertEquals(50, s.cronOutboxMax());
+        assertEquals(50, s.outboxMax());
+
+        Files.writeString(cfg, "{\"outbox\": {\"max\": 60}}");
+        assertEquals(60, ConfigFile.load(cfg).build().outboxMax(), "the outbox's own key");
 
         Files.writeString(cfg, "{\"cron.misfire\": \"sometimes\"}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigFile.load(cfg));
@@ -57,7 +60,10 @@ class AgentCronSettingsTest {
         assertEquals(Path.of("/var/lib/elves"), s.stateDir());
         assertFalse(s.agentCronEnabled());
         assertEquals(MisfirePolicy.SKIP, s.cronMisfire());
-        assertEquals(7, s.cronOutboxMax());
+        assertEquals(7, s.outboxMax());
         assertEquals(MisfirePolicy.FIRE_ONCE, MisfirePolicy.parse("Fire-Once"));
+        AgentCommand renamed = new AgentCommand();
+        new CommandLine(renamed).parseArgs("--outbox-max", "8");
+        assertEquals(8, renamed.settings().outboxMax());
     }
 }

@@ -145,7 +145,7 @@ class AgentCronSyncTest {
     }
 
     private int outboxFiles() {
-        try (Stream<Path> files = Files.list(state.resolve("cron-results"))) {
+        try (Stream<Path> files = Files.list(state.resolve("outbox"))) {
             return (int) files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
         } catch (java.io.IOException e) {
             return 0;

@@ -30,6 +30,9 @@ class HeartbeatClientTest {
     @TempDir
     Path apps;
 
+    @TempDir
+    Path state;
+
     @Test
     void firstBeatGoesOutAtStartWithTheAgentsFieldsAndTheReplyIsKept() throws Exception {
         BlockingQueue<AgentInfo> beats = new LinkedBlockingQueue<>();
@@ -43,7 +46,7 @@ class HeartbeatClientTest {
         TestApps.shell(apps, "unversioned", TestApps.tags("true", ""));
         Files.createDirectories(apps.resolve("not-an-app"));
         try (ThriftTestServer server = ThriftTestServer.start(new HeartbeatService.Processor<>(center))) {
-            AgentSettings settings = AgentSettings.builder().appsDir(apps).bind("127.0.0.8").port(0).asset("box-8")
+            AgentSettings settings = AgentSettings.builder().appsDir(apps).stateDir(state).bind("127.0.0.8").port(0).asset("box-8")
                     .apps(Map.of("fromcfg", "3.0")).ipList(List.of("127.0.0.8"))
                     .heartbeat(server.endpoint()).heartbeatIntervalSeconds(60).build();
             long before = System.currentTimeMillis();
@@ -73,7 +76,7 @@ class HeartbeatClientTest {
     void beatsRepeatEveryIntervalAndSurviveAnAbsentServer() throws Exception {
         BlockingQueue<AgentInfo> beats = new LinkedBlockingQueue<>();
         int port = ThriftTestServer.freePort();
-        AgentSettings settings = AgentSettings.builder().appsDir(apps).bind("127.0.0.8").port(0)
+        AgentSettings settings = AgentSettings.builder().appsDir(apps).stateDir(state).bind("127.0.0.8").port(0)
                 .heartbeat(new Endpoint("127.0.0.1", port)).heartbeatIntervalSeconds(1).build();
         try (ElvesAgent agent = ElvesAgent.start(settings)) {
             Thread.sleep(300);

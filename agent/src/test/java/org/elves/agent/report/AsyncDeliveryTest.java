@@ -35,6 +35,9 @@ class AsyncDeliveryTest {
     @TempDir
     Path apps;
 
+    @TempDir
+    Path state;
+
     private final BlockingQueue<Reinstruct> delivered = new LinkedBlockingQueue<>();
     private final BlockingQueue<Reinstruct> processed = new LinkedBlockingQueue<>();
     private ElvesAgent agent;
@@ -65,7 +68,7 @@ class AsyncDeliveryTest {
     }
 
     private void startAgent(Endpoint schedulerAt) throws Exception {
-        agent = ElvesAgent.start(AgentSettings.builder().appsDir(apps).bind(HOST).port(0).heartbeatEnabled(false)
+        agent = ElvesAgent.start(AgentSettings.builder().appsDir(apps).stateDir(state).bind(HOST).port(0).heartbeatEnabled(false)
                 .schedulers(List.of(schedulerAt)).build());
     }
 

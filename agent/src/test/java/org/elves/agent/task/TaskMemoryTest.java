@@ -58,9 +58,9 @@ class TaskMemoryTest {
         TaskMemory m = memory(10, 1000, 1000);
         m.claim("A");
         m.finish("A", answer("A", "x"));
-        now.addAndGet(999_000_000L);
+        now.addAndGet(999L);
         assertEquals(TaskMemory.State.FINISHED, m.claim("A").state());
-        now.addAndGet(2_000_000L);
+        now.addAndGet(2L);
         assertEquals(TaskMemory.State.NEW, m.claim("A").state());
     }
 

@@ -31,10 +31,13 @@ class AgentServerTest {
     @TempDir
     Path apps;
 
+    @TempDir
+    Path state;
+
     private ElvesAgent agent;
 
     private ElvesAgent start(AgentSettings.Builder b) throws Exception {
-        agent = ElvesAgent.start(b.appsDir(apps).bind(HOST).port(0).heartbeatEnabled(false).build());
+        agent = ElvesAgent.start(b.appsDir(apps).stateDir(state).bind(HOST).port(0).heartbeatEnabled(false).build());
         return agent;
     }
 
@@ -164,7 +167,7 @@ class AgentServerTest {
         agent.close();
         assertThrows(TException.class, () -> idle.api.aliveCheck());
         idle.close();
-        agent = ElvesAgent.start(AgentSettings.builder().appsDir(apps).bind(HOST).port(port).heartbeatEnabled(false).build());
+        agent = ElvesAgent.start(AgentSettings.builder().appsDir(apps).stateDir(state).bind(HOST).port(port).heartbeatEnabled(false).build());
         assertEquals(port, agent.port());
     }
 
@@ -172,7 +175,7 @@ class AgentServerTest {
     void aTakenPortFailsWithTheAddressInTheMessage() throws Exception {
         start(AgentSettings.builder());
         Exception e = assertThrows(java.io.IOException.class, () -> ElvesAgent.start(
-                AgentSettings.builder().appsDir(apps).bind(HOST).port(agent.port()).heartbeatEnabled(false).build()));
+                AgentSettings.builder().appsDir(apps).stateDir(state).bind(HOST).port(agent.port()).heartbeatEnabled(false).build()));
         assertTrue(e.getMessage().contains(HOST + ":" + agent.port()), e.getMessage());
     }
 }

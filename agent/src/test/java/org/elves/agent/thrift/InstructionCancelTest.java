@@ -33,6 +33,9 @@ class InstructionCancelTest {
     @TempDir
     Path apps;
 
+    @TempDir
+    Path state;
+
     private final BlockingQueue<Reinstruct> delivered = new LinkedBlockingQueue<>();
     private ElvesAgent agent;
 
@@ -68,7 +71,7 @@ class InstructionCancelTest {
         TestApps.shell(apps, "long", "sleep 60 &\necho \"$$ $!\" > '" + pids + ".tmp'\nmv '" + pids + ".tmp' '" + pids + "'\nwait\n"
                 + TestApps.tags("true", "not cancelled"));
         try (ThriftTestServer server = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler))) {
-            agent = ElvesAgent.start(AgentSettings.builder().appsDir(apps).bind(HOST).port(0).heartbeatEnabled(false)
+            agent = ElvesAgent.start(AgentSettings.builder().appsDir(apps).stateDir(state).bind(HOST).port(0).heartbeatEnabled(false)
                     .schedulers(List.of(server.endpoint())).build());
             Instruct ins = new Instruct("CANCEL0000000001", HOST, "queue", "NP", "long", "f", "", 90, "");
             try (AgentClient c = AgentClient.connect(HOST, agent.port())) {

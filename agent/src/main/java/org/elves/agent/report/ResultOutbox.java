@@ -1,20 +1,24 @@
-package org.elves.agent.cron;
+package org.elves.agent.report;
 
 import org.apache.thrift.TException;
 import org.elves.agent.LightJson;
 import org.elves.agent.LogThrottle;
-import org.elves.protocol.thrift.Instruct;
+import org.elves.agent.state.AtomicFiles;
+import org.elves.agent.state.FileSafeNames;
+import org.elves.agent.state.InstructJson;
+import org.elves.agent.state.PrivateFiles;
+import org.elves.agent.task.ResultSink;
 import org.elves.protocol.thrift.Reinstruct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,19 +35,28 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The results of agent-side cron runs on their way to the scheduler, kept on disk so none is lost
- * while the center is down or the agent restarts. Each result is first written atomically to
- * {@code <dir>/<run id, file-safe>.json}; one sender at a time delivers the files oldest first,
- * deletes each once the scheduler took it, and retries a failure after a pause (1 s doubling to
- * 30 s) for as long as it takes. At most {@code max} results wait: beyond that the oldest is
- * dropped with an ERROR log. A crash between delivery and deletion delivers that result once
- * more after the restart; the center refuses a second run of one run id.
+ * The results of async tasks on their way to the scheduler ({@code SchedulerService.dataTransport}),
+ * kept on disk so none is lost while the center or its broker is down or the agent restarts. It
+ * serves every async result alike: center-initiated tasks (queue and center cron instructs that came
+ * over Thrift) and runs of the agent-side crons (AANP/AAP). The scheduler records the outcome and,
+ * in mode P, delivers the result to the app's processor; the agent never calls a processor itself
+ * (it would be delivered twice).
+ * <ul>
+ *   <li>{@link #deliver}: when nothing waits, the result is sent at once from the calling thread (no
+ *   disk write on that path: a queue task's latency matters); only when that fails, or older results
+ *   wait, it is written atomically (and flushed) to {@code <dir>/<task id, file-safe>.json};</li>
+ *   <li>one sender at a time delivers the files oldest first, deletes each once the scheduler took
+ *   it, and retries a failure after a pause (1 s doubling to 30 s) for as long as it takes;</li>
+ *   <li>at most {@code max} results wait: beyond that the oldest is dropped with an ERROR log.</li>
+ * </ul>
+ * A crash between delivery and deletion delivers that result once more after the restart; the
+ * center keeps the first result of a task id.
  */
-public final class CronOutbox implements AutoCloseable {
+public final class ResultOutbox implements ResultSink, AutoCloseable {
     static final long FIRST_PAUSE_MILLIS = 1000;
     static final long MAX_PAUSE_MILLIS = 30_000;
     private static final String SUFFIX = ".json";
-    private static final Logger LOG = LoggerFactory.getLogger(CronOutbox.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ResultOutbox.class);
 
     /** Delivers one result, e.g. {@code SchedulerService.dataTransport}; throws when it did not. */
     @FunctionalInterface
@@ -73,13 +86,30 @@ public final class CronOutbox implements AutoCloseable {
      * @param worker     runs the sender (it blocks on the network); shared by the agents of a fleet
      * @param retryTimer waits out the pauses between attempts
      */
-    public CronOutbox(String ip, Path dir, int max, Sender sender, Executor worker, ScheduledExecutorService retryTimer) {
+    public ResultOutbox(String ip, Path dir, int max, Sender sender, Executor worker, ScheduledExecutorService retryTimer) {
         this.ip = ip;
         this.dir = dir;
         this.max = max;
         this.sender = sender;
         this.worker = worker;
         this.retryTimer = retryTimer;
+    }
+
+    /**
+     * Moves the result files of another directory into this outbox, e.g. {@code cron-results/}, where
+     * an older agent kept the agent-side cron results; call before {@link #start}.
+     */
+    public void importFrom(Path oldDir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(oldDir, "*" + SUFFIX)) {
+            PrivateFiles.createDirectories(dir);
+            for (Path f : files) {
+                Files.move(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (NoSuchFileException e) {
+            // nothing to import
+        } catch (IOException e) {
+            LOG.error("agent {}: results in {} not moved to {}: {}", ip, oldDir, dir, e.toString());
+        }
     }
 
     /** Picks up the results a previous run of the agent left undelivered and starts sending them. */
@@ -99,7 +129,7 @@ public final class CronOutbox implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException e) {
-            LOG.error("agent {}: cron results in {} not readable: {}", ip, dir, e.toString());
+            LOG.error("agent {}: results in {} not readable: {}", ip, dir, e.toString());
             return;
         }
         found.sort(Comparator.comparing((Path f) -> times.get(f)).thenComparing(f -> f.getFileName().toString()));
@@ -108,7 +138,7 @@ public final class CronOutbox implements AutoCloseable {
                 pending.add(f.getFileName().toString());
             }
             if (!found.isEmpty()) {
-                LOG.info("agent {}: {} agent-side cron result(s) from before the restart wait for the scheduler",
+                LOG.info("agent {}: {} result(s) from before the restart wait for the scheduler",
                         ip, found.size());
             }
             dropOverBound();
@@ -116,15 +146,38 @@ public final class CronOutbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the result at once when no older one waits and the scheduler is reachable; otherwise
+     * keeps it on disk for the sender. Returns once the scheduler took it or it is on disk (or, when
+     * the disk refuses, in memory: logged). Blocks for at most one attempt. Never throws.
+     */
+    @Override
+    public void deliver(Reinstruct reins) {
+        synchronized (this) {
+            if (closed || draining || !pending.isEmpty()) {
+                add(reins);
+                return;
+            }
+        }
+        try {
+            sender.send(reins);
+            return;
+        } catch (TException | RuntimeException e) {
+            LOG.debug("agent {}: result {} not delivered at once ({}); kept in the outbox", ip, runId(reins), e.toString());
+        }
+        add(reins);
+    }
+
     /** Keeps the result on disk, then has it sent. Never throws. */
     public void add(Reinstruct reins) {
-        String runId = reins.getIns() == null ? null : reins.getIns().getId();
-        String name = fileName(runId == null || runId.isEmpty() ? "unnamed-" + System.nanoTime() : runId);
+        String runId = runId(reins);
+        String name = FileSafeNames.of(runId == null || runId.isEmpty() ? "unnamed-" + System.nanoTime() : runId, SUFFIX);
         try {
-            AtomicFiles.write(dir.resolve(name), LightJson.writeValue(toJson(reins)).getBytes(StandardCharsets.UTF_8), true);
+            AtomicFiles.write(dir.resolve(name), LightJson.writeValue(InstructJson.toJson(reins))
+                    .getBytes(StandardCharsets.UTF_8), true);
         } catch (IOException | RuntimeException e) {
             unsaved.put(name, reins);
-            LOG.error("agent {}: cron result {} not written to {} ({}); it is kept in memory only", ip, runId, dir,
+            LOG.error("agent {}: result {} not written to {} ({}); it is kept in memory only", ip, runId, dir,
                     e.toString());
         }
         synchronized (this) {
@@ -167,8 +220,8 @@ public final class CronOutbox implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("agent {}: {} not deleted: {}", ip, dir.resolve(name), e.toString());
             }
-            LOG.error("agent {}: cron result {} DROPPED undelivered: more than cron.outboxmax = {} results wait for"
-                    + " the scheduler", ip, runId(name), max);
+            LOG.error("agent {}: result {} DROPPED undelivered: more than outbox.max = {} results wait for"
+                    + " the scheduler", ip, FileSafeNames.idOf(name, SUFFIX), max);
         }
     }
 
@@ -221,12 +274,12 @@ public final class CronOutbox implements AutoCloseable {
             try {
                 Files.deleteIfExists(dir.resolve(name));
             } catch (IOException e) {
-                LOG.error("agent {}: delivered cron result {} not deleted ({}); it may be delivered again after a"
-                        + " restart", ip, runId(name), e.toString());
+                LOG.error("agent {}: delivered result {} not deleted ({}); it may be delivered again after a"
+                        + " restart", ip, FileSafeNames.idOf(name, SUFFIX), e.toString());
             }
             if (failedBefore > 0) {
                 failures.reset();
-                LOG.info("agent {}: cron results reach the scheduler again (after {} failed attempt(s))", ip, failedBefore);
+                LOG.info("agent {}: results reach the scheduler again (after {} failed attempt(s))", ip, failedBefore);
             }
         }
     }
@@ -253,7 +306,7 @@ public final class CronOutbox implements AutoCloseable {
         }
         long suppressed = failures.permit();
         if (suppressed >= 0) {
-            LOG.warn("agent {}: {} agent-side cron result(s) wait for the scheduler ({}); retrying in {} ms{}", ip,
+            LOG.warn("agent {}: {} result(s) wait for the scheduler ({}); retrying in {} ms{}", ip,
                     waiting, e.toString(), pause, suppressed > 0 ? " (" + suppressed + " more failures since the last warning)" : "");
         }
     }
@@ -270,12 +323,12 @@ public final class CronOutbox implements AutoCloseable {
 
     private Reinstruct read(Path file) {
         try {
-            return fromJson(LightJson.parse(Files.readAllBytes(file)));
+            return InstructJson.reinstruct(LightJson.parse(Files.readAllBytes(file)));
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | RuntimeException e) {
             Path aside = file.resolveSibling(file.getFileName() + ".bad");
-            LOG.error("agent {}: cron result file {} is unreadable ({}); moved to {}", ip, file, e.toString(), aside);
+            LOG.error("agent {}: result file {} is unreadable ({}); moved to {}", ip, file, e.toString(), aside);
             try {
                 Files.move(file, aside);
             } catch (IOException ignored) {
@@ -285,84 +338,7 @@ public final class CronOutbox implements AutoCloseable {
         }
     }
 
-    /** The run id as a file name: letters, digits, '.', '-', '@' kept, every other byte as _XX. */
-    static String fileName(String runId) {
-        byte[] bytes = runId.getBytes(StandardCharsets.UTF_8);
-        StringBuilder b = new StringBuilder(bytes.length + SUFFIX.length());
-        for (int i = 0; i < bytes.length; i++) {
-            int c = bytes[i] & 0xff;
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '@' || (c == '.' && i > 0);
-            if (plain) {
-                b.append((char) c);
-            } else {
-                b.append('_').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return b.append(SUFFIX).toString();
-    }
-
-    /** The run id a file name stands for. */
-    static String runId(String fileName) {
-        String s = fileName.endsWith(SUFFIX) ? fileName.substring(0, fileName.length() - SUFFIX.length()) : fileName;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '_' && i + 2 < s.length()) {
-                out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    static Map<String, Object> toJson(Reinstruct r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Instruct i = r.getIns();
-        if (i != null) {
-            Map<String, Object> ins = new LinkedHashMap<>();
-            ins.put("id", i.getId());
-            ins.put("ip", i.getIp());
-            ins.put("type", i.getType());
-            ins.put("mode", i.getMode());
-            ins.put("app", i.getApp());
-            ins.put("func", i.getFunc());
-            ins.put("param", i.getParam());
-            ins.put("timeout", i.getTimeout());
-            ins.put("proxy", i.getProxy());
-            m.put("ins", ins);
-        }
-        m.put("flag", r.getFlag());
-        m.put("costtime", r.getCosttime());
-        m.put("result", r.getResult());
-        return m;
-    }
-
-    static Reinstruct fromJson(Object root) throws IOException {
-        if (!(root instanceof Map)) {
-            throw new IOException("not a JSON object");
-        }
-        Map<?, ?> m = (Map<?, ?>) root;
-        Reinstruct r = new Reinstruct();
-        if (m.get("ins") instanceof Map) {
-            Map<?, ?> i = (Map<?, ?>) m.get("ins");
-            r.setIns(new Instruct(str(i.get("id")), str(i.get("ip")), str(i.get("type")), str(i.get("mode")),
-                    str(i.get("app")), str(i.get("func")), str(i.get("param")), num(i.get("timeout")), str(i.get("proxy"))));
-        }
-        r.setFlag(num(m.get("flag")));
-        r.setCosttime(num(m.get("costtime")));
-        r.setResult(str(m.get("result")));
-        return r;
-    }
-
-    private static String str(Object v) {
-        return v == null ? null : v.toString();
-    }
-
-    private static int num(Object v) {
-        return v instanceof Number ? ((Number) v).intValue() : 0;
+    private static String runId(Reinstruct reins) {
+        return reins.getIns() == null ? null : reins.getIns().getId();
     }
 }

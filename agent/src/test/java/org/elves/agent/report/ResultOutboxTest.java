@@ -1,7 +1,9 @@
-package org.elves.agent.cron;
+package org.elves.agent.report;
 
 import org.apache.thrift.TException;
 import org.apache.thrift.transport.TTransportException;
+import org.elves.agent.state.AtomicFiles;
+import org.elves.agent.state.FileSafeNames;
 import org.elves.protocol.thrift.Instruct;
 import org.elves.protocol.thrift.Reinstruct;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The outbox alone: files, order, bound, retries, restart. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class CronOutboxTest {
+class ResultOutboxTest {
     @TempDir
     Path dir;
 
@@ -56,18 +58,18 @@ class CronOutboxTest {
 
     @Test
     void fileNamesAreSafeAndTellTheRunIdBack() {
-        assertEquals("2AD6AF3B2E5D4C2E@1700000000.json", CronOutbox.fileName("2AD6AF3B2E5D4C2E@1700000000"));
+        assertEquals("2AD6AF3B2E5D4C2E@1700000000.json", FileSafeNames.of("2AD6AF3B2E5D4C2E@1700000000", ".json"));
         for (String id : List.of("a/b\\c@1", "../x@2", ".hidden@3", "sp ace_und@4", "ümlaut@5")) {
-            String name = CronOutbox.fileName(id);
+            String name = FileSafeNames.of(id, ".json");
             assertTrue(name.matches("[A-Za-z0-9_@.-]+\\.json") && !name.startsWith("."), name);
-            assertEquals(id, CronOutbox.runId(name));
+            assertEquals(id, FileSafeNames.idOf(name, ".json"));
         }
     }
 
     @Test
     void aResultIsOnDiskUntilTheSchedulerTookItThenDeleted() throws Exception {
         AtomicInteger failuresLeft = new AtomicInteger(2);
-        CronOutbox outbox = new CronOutbox("10.0.0.5", dir, 100, r -> {
+        ResultOutbox outbox = new ResultOutbox("10.0.0.5", dir, 100, r -> {
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new TTransportException("scheduler down");
             }
@@ -91,7 +93,7 @@ class CronOutboxTest {
 
     @Test
     void aRestartedOutboxSendsWhatWasLeftOldestFirstWithinItsBound() throws Exception {
-        CronOutbox down = new CronOutbox("10.0.0.5", dir, 3, r -> {
+        ResultOutbox down = new ResultOutbox("10.0.0.5", dir, 3, r -> {
             throw new TTransportException("scheduler down");
         }, worker, retryTimer);
         down.start();
@@ -107,7 +109,7 @@ class CronOutboxTest {
         assertTrue(left.contains("C1@1700000005.json") && left.contains("C1@1700000004.json"), left.toString());
         assertTrue(!left.contains("C1@1700000002.json"), left.toString());
 
-        CronOutbox up = new CronOutbox("10.0.0.5", dir, 3, sent::add, worker, retryTimer);
+        ResultOutbox up = new ResultOutbox("10.0.0.5", dir, 3, sent::add, worker, retryTimer);
         up.start();
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < left.size(); i++) {
@@ -115,7 +117,7 @@ class CronOutboxTest {
             assertNotNull(r);
             ids.add(r.getIns().getId());
         }
-        assertEquals(left.stream().map(CronOutbox::runId).sorted().collect(Collectors.toList()), ids, "oldest first");
+        assertEquals(left.stream().map(f -> FileSafeNames.idOf(f, ".json")).sorted().collect(Collectors.toList()), ids, "oldest first");
         assertNull(sent.poll(300, TimeUnit.MILLISECONDS), "none twice");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!files().isEmpty() && System.nanoTime() < deadline) {
@@ -128,7 +130,7 @@ class CronOutboxTest {
     @Test
     void theSenderKeepsTryingAndNeverDeliversOneResultTwice() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        CronOutbox outbox = new CronOutbox("10.0.0.5", dir, 100, r -> {
+        ResultOutbox outbox = new ResultOutbox("10.0.0.5", dir, 100, r -> {
             if (calls.incrementAndGet() == 1) {
                 throw new TException("first attempt fails");
             }
@@ -144,6 +146,38 @@ class CronOutboxTest {
             assertEquals("C2@17000000" + (10 + i), r.getIns().getId(), "in order");
         }
         assertNull(sent.poll(300, TimeUnit.MILLISECONDS));
+        outbox.close();
+    }
+
+    @Test
+    void deliverSendsAtOnceWithoutADiskWriteAndKeepsOnDiskOnlyWhatFails() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(0);
+        List<String> filesDuringSend = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ResultOutbox outbox = new ResultOutbox("10.0.0.5", dir, 100, r -> {
+            try (Stream<Path> now = Files.list(dir)) {
+                now.forEach(f -> filesDuringSend.add(f.getFileName().toString()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new TTransportException("scheduler down");
+            }
+            sent.add(r);
+        }, worker, retryTimer);
+        outbox.start();
+        outbox.deliver(result("Q1", "at once"));
+        assertEquals("at once", sent.poll(0, TimeUnit.SECONDS).getResult(), "sent in the calling thread");
+        assertEquals(List.of(), filesDuringSend, "nothing written on the way");
+
+        failuresLeft.set(1);
+        outbox.deliver(result("Q2", "later"));
+        assertEquals("later", sent.poll(10, TimeUnit.SECONDS).getResult());
+        assertTrue(filesDuringSend.contains("Q2.json"), "after the failed attempt it was kept on disk: " + filesDuringSend);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!files().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(), files());
         outbox.close();
     }
 }
