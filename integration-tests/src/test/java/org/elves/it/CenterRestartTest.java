@@ -6,18 +6,14 @@ import org.elves.standalone.LocalCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,9 +34,9 @@ class CenterRestartTest {
     void aCenterRestartedUnderAQueueFailsNoTaskForWantOfAHeartbeat() throws Exception {
         List<String> machines = List.of("127.0.0.71", "127.0.0.72", "127.0.0.73", "127.0.0.74");
         try (LocalCluster cluster = LocalCluster.builder().components(List.of()).agentHeartbeatSeconds(5).start()) {
-            Path runs = Files.createTempDirectory("elves-runs");
+            RunLog runs = RunLog.create();
             Path apps = cluster.agentSettings(machines.get(0)).build().appsDir();
-            ShellApps.write(apps.resolve(APP), "echo \"$3\" >> '" + runs + "'/\"$ELVES_AGENT_IP\"\n"
+            ShellApps.write(apps.resolve(APP), runs.recordRun()
                     + "sleep 0.5\n"
                     + "echo \"<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ran $(echo \"$3\" | base64 -d)</ElvesWResult>\"\n");
             List<String> args = new ArrayList<>(List.of("--components", "scheduler,heartbeat,openapi,queue"));
@@ -74,16 +70,17 @@ class CenterRestartTest {
                 assertTrue(committed.ok(), committed.error());
 
                 // a few tasks done, the operator restarts the center; agents keep running
-                awaitRuns(runs, 8, Duration.ofSeconds(30));
+                int probes = runs.count();
+                runs.awaitCount(probes + 8, Duration.ofSeconds(30));
                 long stopping = System.nanoTime();
                 center.terminate();
                 center.awaitExit(Duration.ofSeconds(10));
                 System.out.printf("center stopped in %d ms after %d runs%n",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping), countRuns(runs));
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping), runs.count() - probes);
                 start(centers, args);
 
                 JsonNode result = api.queueResultWhen(queue, Api::allTerminal, Duration.ofSeconds(90));
-                Map<String, Integer> ranTimes = ranTimes(runs);
+                Map<String, Integer> ranTimes = runs.timesByParam();
                 for (Iterator<JsonNode> it = result.elements(); it.hasNext(); ) {
                     JsonNode task = it.next();
                     String label = labelOf.get(task.get("id").asText());
@@ -122,35 +119,5 @@ class CenterRestartTest {
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
         throw new AssertionError(ip + " not ready: " + r.error());
-    }
-
-    private static void awaitRuns(Path runs, int count, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (countRuns(runs) < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + countRuns(runs) + " runs within " + limit);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static int countRuns(Path runs) throws Exception {
-        return ranTimes(runs).values().stream().mapToInt(Integer::intValue).sum();
-    }
-
-    /** How often each param ran, over every agent's file (the readiness probes left out). */
-    private static Map<String, Integer> ranTimes(Path runs) throws Exception {
-        Map<String, Integer> times = new HashMap<>();
-        try (Stream<Path> files = Files.list(runs)) {
-            for (Path f : files.toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    String param = new String(java.util.Base64.getDecoder().decode(line.trim()), StandardCharsets.UTF_8);
-                    if (!param.contains("probe")) {
-                        times.merge(param, 1, Integer::sum);
-                    }
-                }
-            }
-        }
-        return times;
     }
 }

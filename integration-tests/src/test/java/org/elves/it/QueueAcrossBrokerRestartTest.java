@@ -7,18 +7,13 @@ import org.elves.standalone.LocalCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,10 +43,10 @@ class QueueAcrossBrokerRestartTest {
                      .setting("elves.queue.resend-seconds", "2")
                      .setting("elves.queue.sweep-ms", "300")
                      .start()) {
-            Path runs = Files.createTempDirectory("elves-runs");
+            RunLog runs = RunLog.create();
             Path apps = cluster.agentSettings(MACHINES.get(0)).build().appsDir();
             ShellApps.write(apps.resolve(APP), "label=$(echo \"$3\" | base64 -d)\n"
-                    + "echo \"$3\" >> '" + runs + "'/\"$ELVES_AGENT_IP\"\n"
+                    + runs.recordRun()
                     + "sleep 2\n"
                     + "echo \"<ElvesWFlag>true</ElvesWFlag><ElvesWResult>done $label</ElvesWResult>\"\n");
             cluster.startAgents(MACHINES, b -> b);
@@ -67,7 +62,7 @@ class QueueAcrossBrokerRestartTest {
      * A queue of {@value #ROOTS} roots and one dependent per root; the broker goes away once some
      * roots run and comes back four seconds later; then every task must have its real result.
      */
-    private static void round(String how, Api api, Path runs, String prefix, Step stop, Step start) throws Exception {
+    private static void round(String how, Api api, RunLog runs, String prefix, Step stop, Step start) throws Exception {
         ApiResponse created = api.call("/api/v2/queue/create", Map.of("app", APP));
         assertTrue(created.ok(), created.error());
         String queue = created.resultText("id");
@@ -79,19 +74,19 @@ class QueueAcrossBrokerRestartTest {
         }
         ApiResponse committed = api.call("/api/v2/queue/commit", Map.of("queue_id", queue));
         assertTrue(committed.ok(), committed.error());
-        int before = countRuns(runs);
-        awaitRuns(runs, before + 3, Duration.ofSeconds(20));
+        int before = runs.count();
+        runs.awaitCount(before + 3, Duration.ofSeconds(20));
 
         stop.run();
         long down = System.nanoTime();
-        int atStop = countRuns(runs) - before;
+        int atStop = runs.count() - before;
         Thread.sleep(4000);
         start.run();
         long back = System.nanoTime();
         JsonNode result = api.queueResultWhen(queue, Api::allTerminal, Duration.ofSeconds(90));
         long done = System.nanoTime();
 
-        Map<String, Integer> ranTimes = ranTimes(runs);
+        Map<String, Integer> ranTimes = runs.timesByParam();
         for (Iterator<JsonNode> it = result.elements(); it.hasNext(); ) {
             JsonNode task = it.next();
             String label = labelOf.get(task.get("id").asText());
@@ -126,33 +121,6 @@ class QueueAcrossBrokerRestartTest {
     /** The task's param: its label as JSON, which the worker echoes and records. */
     private static String param(String label) {
         return "{\"t\":\"" + label + "\"}";
-    }
-
-    private static void awaitRuns(Path runs, int count, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (countRuns(runs) < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + countRuns(runs) + " runs within " + limit);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static int countRuns(Path runs) throws Exception {
-        return ranTimes(runs).values().stream().mapToInt(Integer::intValue).sum();
-    }
-
-    /** How often each param ran, over every agent's file. */
-    private static Map<String, Integer> ranTimes(Path runs) throws Exception {
-        Map<String, Integer> times = new HashMap<>();
-        try (Stream<Path> files = Files.list(runs)) {
-            for (Path f : files.toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    times.merge(new String(Base64.getDecoder().decode(line.trim()), StandardCharsets.UTF_8), 1, Integer::sum);
-                }
-            }
-        }
-        return times;
     }
 
     @FunctionalInterface

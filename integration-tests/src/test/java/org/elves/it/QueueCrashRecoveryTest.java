@@ -7,12 +7,9 @@ import org.elves.standalone.LocalCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * result is complete, and the agents' own log (each run appends its task's label to a file per
  * agent) shows no task ran twice and every finished task ran once.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+// a hang guard: about 70 s on a quiet 2-core machine, more when it is shared
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
 class QueueCrashRecoveryTest {
     private static final String APP = "crashapp";
     private static final int CHAINS = 5;
@@ -52,10 +49,10 @@ class QueueCrashRecoveryTest {
         }
         try (LocalCluster cluster = LocalCluster.builder().components(List.of(Component.HEARTBEAT, Component.OPENAPI))
                 .start()) {
-            Path runs = Files.createTempDirectory("elves-runs");
+            RunLog runs = RunLog.create();
             Path apps = cluster.agentSettings(machines.get(0)).build().appsDir();
             // each run appends its param {"t":label} (base64, as the agent passes it)
-            ShellApps.write(apps.resolve(APP), "echo \"$3\" >> '" + runs + "'/\"$ELVES_AGENT_IP\"\n"
+            ShellApps.write(apps.resolve(APP), runs.recordRun()
                     + "case \"$(echo \"$3\" | base64 -d)\" in\n"
                     + "  *fail-*) echo '<ElvesWFlag>false</ElvesWFlag><ElvesWResult>failed</ElvesWResult>' ;;\n"
                     + "  *) sleep 0.2; echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ok</ElvesWResult>' ;;\n"
@@ -110,29 +107,29 @@ class QueueCrashRecoveryTest {
                 assertTrue(committed.ok(), committed.error());
 
                 // the Queue dies once tasks flow, and starts again at once
-                awaitRuns(runs, 120, Duration.ofSeconds(30));
+                runs.awaitCount(120, Duration.ofSeconds(30));
                 queue.kill();
                 queue.awaitExit(Duration.ofSeconds(10));
-                int atQueueKill = countRuns(runs);
+                int atQueueKill = runs.count();
                 phase(t0, "Queue killed after " + atQueueKill + " runs");
                 queue = start(processes, "queue", queueArgs);
                 queue.awaitOutput("Elves center started", Duration.ofSeconds(60));
-                phase(t0, "Queue started again (" + countRuns(runs) + " runs)");
+                phase(t0, "Queue started again (" + runs.count() + " runs)");
 
                 // later the Scheduler
-                awaitRuns(runs, atQueueKill + 150, Duration.ofSeconds(30));
+                runs.awaitCount(atQueueKill + 150, Duration.ofSeconds(30));
                 scheduler.kill();
                 scheduler.awaitExit(Duration.ofSeconds(10));
-                int atSchedulerKill = countRuns(runs);
+                int atSchedulerKill = runs.count();
                 phase(t0, "Scheduler killed after " + atSchedulerKill + " runs");
                 scheduler = start(processes, "scheduler", schedulerArgs);
                 scheduler.awaitOutput("Elves center started", Duration.ofSeconds(60));
-                phase(t0, "Scheduler started again (" + countRuns(runs) + " runs)");
+                phase(t0, "Scheduler started again (" + runs.count() + " runs)");
                 assertTrue(atSchedulerKill < expected.size(), "the Scheduler was killed mid-queue: " + atSchedulerKill);
 
                 JsonNode result = awaitTerminal(api, q, Duration.ofSeconds(60));
-                phase(t0, "all terminal (" + countRuns(runs) + " runs)");
-                Map<String, Integer> ranTimes = ranTimes(runs, machines);
+                phase(t0, "all terminal (" + runs.count() + " runs)");
+                Map<String, Integer> ranTimes = labelTimes(runs);
                 assertEquals(expected.size(), result.size(), "every task in the result");
                 for (Map.Entry<String, String> e : expected.entrySet()) {
                     String id = e.getKey();
@@ -202,39 +199,10 @@ class QueueCrashRecoveryTest {
         return api.call("/api/v2/queue/" + endpoint, params);
     }
 
-    private static void awaitRuns(Path runs, int count, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (countRuns(runs) < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + countRuns(runs) + " runs within " + limit + ", waited for " + count);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static int countRuns(Path runs) throws Exception {
-        int n = 0;
-        try (Stream<Path> files = Files.list(runs)) {
-            for (Path f : files.toList()) {
-                n += Files.readAllLines(f).size();
-            }
-        }
-        return n;
-    }
-
-    /** How often each label ran, over every agent's file. */
-    private static Map<String, Integer> ranTimes(Path runs, List<String> machines) throws Exception {
+    /** How often each label ran (params are {"t":label}). */
+    private static Map<String, Integer> labelTimes(RunLog runs) throws Exception {
         Map<String, Integer> times = new HashMap<>();
-        for (String ip : machines) {
-            Path f = runs.resolve(ip);
-            if (Files.exists(f)) {
-                for (String line : Files.readAllLines(f)) {
-                    String param = new String(Base64.getDecoder().decode(line.trim()), StandardCharsets.UTF_8);
-                    String label = param.replaceAll("^\\{\"t\":\"(.*)\"}$", "$1");
-                    times.merge(label, 1, Integer::sum);
-                }
-            }
-        }
+        runs.timesByParam().forEach((param, n) -> times.merge(param.replaceAll("^\\{\"t\":\"(.*)\"}$", "$1"), n, Integer::sum));
         return times;
     }
 
