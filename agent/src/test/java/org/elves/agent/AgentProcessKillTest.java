@@ -2,7 +2,6 @@ package org.elves.agent;
 
 import org.elves.protocol.thrift.Instruct;
 import org.elves.protocol.thrift.Reinstruct;
-import org.elves.protocol.thrift.SchedulerService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,26 +30,8 @@ class AgentProcessKillTest {
     @TempDir
     Path dir;
 
-    private final BlockingQueue<Reinstruct> delivered = new LinkedBlockingQueue<>();
+    private final RecordingScheduler scheduler = new RecordingScheduler();
     private final List<Process> agents = new ArrayList<>();
-
-    private final SchedulerService.Iface scheduler = new SchedulerService.Iface() {
-        @Override
-        public String aliveCheck() {
-            return "success";
-        }
-
-        @Override
-        public String dataTransport(Reinstruct reins) {
-            delivered.add(reins);
-            return "success";
-        }
-
-        @Override
-        public Reinstruct instructionTransit(Instruct ins) {
-            throw new UnsupportedOperationException();
-        }
-    };
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -84,7 +63,7 @@ class AgentProcessKillTest {
         Path apps = Files.createDirectories(dir.resolve("apps"));
         Path runs = dir.resolve("runs");
         TestApps.shell(apps, "slow", "echo run >> '" + runs + "'\nsleep 2\n" + TestApps.tags("true", "survived the crash"));
-        try (ThriftTestServer server = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler))) {
+        try (ThriftTestServer server = scheduler.serve()) {
             int port = ThriftTestServer.freePort();
             Process first = agent(port, server.port(), dir.resolve("first.log"));
             Instruct ins = new Instruct("SIGKILL000000001", HOST, "queue", "NP", "slow", "f", "", 30, "");
@@ -103,13 +82,13 @@ class AgentProcessKillTest {
                 // the center's re-send of the running id
                 assertEquals(1, c.api.instructionInvokeAsync(List.of(ins)).get(0).getFlag());
             }
-            Reinstruct r = delivered.poll(30, TimeUnit.SECONDS);
+            Reinstruct r = scheduler.delivered.poll(30, TimeUnit.SECONDS);
             assertNotNull(r, "no result; second agent's log:\n" + Files.readString(dir.resolve("second.log")));
             assertEquals(ins.getId(), r.getIns().getId());
             assertEquals(1, r.getFlag(), r.getResult());
             assertEquals("survived the crash", r.getResult());
             assertEquals(1, Files.readAllLines(runs).size(), "the worker ran exactly once");
-            assertNull(delivered.poll(500, TimeUnit.MILLISECONDS), "reported once");
+            assertNull(scheduler.delivered.poll(500, TimeUnit.MILLISECONDS), "reported once");
             assertTrue(Files.readString(dir.resolve("second.log")).contains("adopted"), "it was adopted, not rerun");
             assertTrue(second.isAlive());
         }

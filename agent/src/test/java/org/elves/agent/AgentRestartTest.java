@@ -1,11 +1,9 @@
 package org.elves.agent;
 
-import org.elves.agent.config.AgentSettings;
 import org.elves.agent.config.Endpoint;
 import org.elves.agent.runner.ProcessIdentity;
 import org.elves.protocol.thrift.Instruct;
 import org.elves.protocol.thrift.Reinstruct;
-import org.elves.protocol.thrift.SchedulerService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,13 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static org.elves.agent.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -44,45 +39,20 @@ class AgentRestartTest {
     @TempDir
     Path state;
 
-    private final BlockingQueue<Reinstruct> delivered = new LinkedBlockingQueue<>();
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    private final SchedulerService.Iface scheduler = new SchedulerService.Iface() {
-        @Override
-        public String aliveCheck() {
-            return "success";
-        }
-
-        @Override
-        public String dataTransport(Reinstruct reins) {
-            delivered.add(reins);
-            return "success";
-        }
-
-        @Override
-        public Reinstruct instructionTransit(Instruct ins) {
-            throw new UnsupportedOperationException();
-        }
-    };
+    private final RecordingScheduler scheduler = new RecordingScheduler();
+    private final OpenResources open = new OpenResources();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.close();
     }
 
     private ElvesAgent start(Endpoint schedulerAt) throws Exception {
-        ElvesAgent agent = ElvesAgent.start(AgentSettings.builder().appsDir(apps).stateDir(state).bind(HOST).port(0)
-                .heartbeatEnabled(false).schedulers(List.of(schedulerAt)).build());
-        open.add(agent);
-        return agent;
+        return open.add(ElvesAgent.start(RecordingScheduler.agentSettings(apps, state, HOST, schedulerAt).build()));
     }
 
     private ThriftTestServer scheduler(int port) throws Exception {
-        ThriftTestServer s = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler), port);
-        open.add(s);
-        return s;
+        return open.add(scheduler.serve(port));
     }
 
     private static Instruct async(String id, String app, int timeout) {
@@ -96,17 +66,7 @@ class AgentRestartTest {
     }
 
     private Reinstruct next() throws InterruptedException {
-        Reinstruct r = delivered.poll(20, TimeUnit.SECONDS);
-        assertNotNull(r, "no result reached the scheduler");
-        return r;
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "waited 20 s for: " + what);
-            Thread.sleep(20);
-        }
+        return scheduler.awaitResult(20, "no result reached the scheduler");
     }
 
     private static long lines(Path file) {
@@ -263,7 +223,7 @@ class AgentRestartTest {
                     + " realtime task ran"), again.getResult());
         }
         assertEquals(1, lines(runs), "never run twice");
-        assertNull(delivered.poll(300, TimeUnit.MILLISECONDS), "realtime results never go to the scheduler");
+        assertNull(scheduler.delivered.poll(300, TimeUnit.MILLISECONDS), "realtime results never go to the scheduler");
     }
 
     @Test

@@ -4,15 +4,15 @@ import org.apache.thrift.TApplicationException;
 import org.elves.agent.AgentClient;
 import org.elves.agent.AgentFleet;
 import org.elves.agent.ElvesAgent;
+import org.elves.agent.OpenResources;
+import org.elves.agent.RecordingScheduler;
 import org.elves.agent.TestApps;
 import org.elves.agent.ThriftTestServer;
 import org.elves.agent.config.AgentSettings;
 import org.elves.agent.config.Endpoint;
 import org.elves.protocol.CronRunId;
 import org.elves.protocol.thrift.HeartbeatService;
-import org.elves.protocol.thrift.Instruct;
 import org.elves.protocol.thrift.Reinstruct;
-import org.elves.protocol.thrift.SchedulerService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,18 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static org.elves.agent.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,34 +47,12 @@ class AgentCronSyncTest {
     @TempDir
     Path state;
 
-    private final BlockingQueue<Reinstruct> delivered = new LinkedBlockingQueue<>();
-    private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    private final SchedulerService.Iface scheduler = new SchedulerService.Iface() {
-        @Override
-        public String aliveCheck() {
-            return "success";
-        }
-
-        @Override
-        public String dataTransport(Reinstruct reins) {
-            deliveries.computeIfAbsent(reins.getIns().getId(), id -> new AtomicInteger()).incrementAndGet();
-            delivered.add(reins);
-            return "success";
-        }
-
-        @Override
-        public Reinstruct instructionTransit(Instruct ins) {
-            throw new UnsupportedOperationException();
-        }
-    };
+    private final RecordingScheduler scheduler = new RecordingScheduler();
+    private final OpenResources open = new OpenResources();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.close();
     }
 
     static String entry(String id, String rule) {
@@ -93,20 +66,15 @@ class AgentCronSyncTest {
 
     private AgentSettings.Builder settings(Endpoint schedulerAt) throws Exception {
         TestApps.shell(apps, "tick", TestApps.tags("true", "tick"));
-        return AgentSettings.builder().appsDir(apps).bind(HOST).port(0).heartbeatEnabled(false)
-                .schedulers(List.of(schedulerAt)).schedulerTimeoutSeconds(2).stateDir(state);
+        return RecordingScheduler.agentSettings(apps, state, HOST, schedulerAt).schedulerTimeoutSeconds(2);
     }
 
     private ElvesAgent start(AgentSettings.Builder b) throws Exception {
-        ElvesAgent agent = ElvesAgent.start(b.build());
-        open.add(agent);
-        return agent;
+        return open.add(ElvesAgent.start(b.build()));
     }
 
     private ThriftTestServer schedulerServer(int port) throws Exception {
-        ThriftTestServer s = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler), port);
-        open.add(s);
-        return s;
+        return open.add(scheduler.serve(port));
     }
 
     private static String cronSync(ElvesAgent agent, String json) throws Exception {
@@ -116,21 +84,7 @@ class AgentCronSyncTest {
     }
 
     private List<Reinstruct> take(int n) throws InterruptedException {
-        List<Reinstruct> got = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Reinstruct r = delivered.poll(10, TimeUnit.SECONDS);
-            assertNotNull(r, "result " + i + " of " + n + " not delivered");
-            got.add(r);
-        }
-        return got;
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "waited 20 s for: " + what);
-            Thread.sleep(20);
-        }
+        return scheduler.awaitResults(n, 10);
     }
 
     private static long second(Reinstruct r) {
@@ -141,7 +95,8 @@ class AgentCronSyncTest {
     }
 
     private void assertNoDuplicates() {
-        deliveries.forEach((id, n) -> assertEquals(1, n.get(), "run " + id + " delivered " + n.get() + " times"));
+        scheduler.deliveriesById()
+                .forEach((id, n) -> assertEquals(1, n.get(), "run " + id + " delivered " + n.get() + " times"));
     }
 
     private int outboxFiles() {
@@ -184,8 +139,8 @@ class AgentCronSyncTest {
         assertEquals(List.of(), agent.cronIds());
         await("runs in flight delivered", () -> agent.pendingCronResults() == 0);
         Thread.sleep(1500);
-        delivered.clear();
-        assertEquals(null, delivered.poll(1500, TimeUnit.MILLISECONDS), "a removed cron does not fire");
+        scheduler.delivered.clear();
+        assertEquals(null, scheduler.delivered.poll(1500, TimeUnit.MILLISECONDS), "a removed cron does not fire");
         assertNoDuplicates();
         assertEquals(0, outboxFiles(), "delivered results are deleted");
     }
@@ -200,17 +155,19 @@ class AgentCronSyncTest {
         Thread.sleep(500); // a run that was starting finishes (the app takes a few ms)
         int kept = outboxFiles();
         assertEquals(kept, agent.pendingCronResults());
-        assertTrue(delivered.isEmpty());
+        assertTrue(scheduler.delivered.isEmpty());
 
         schedulerServer(port);
         await("outbox emptied", () -> agent.pendingCronResults() == 0);
         List<Reinstruct> got = take(kept);
-        assertEquals(kept, deliveries.size(), "every kept result arrived: " + deliveries.keySet());
+        assertEquals(kept, scheduler.deliveriesById().size(),
+                "every kept result arrived: " + scheduler.deliveriesById().keySet());
         assertNoDuplicates();
         assertEquals(0, outboxFiles());
         // oldest first
         for (int i = 1; i < got.size(); i++) {
-            assertTrue(second(got.get(i - 1)) < second(got.get(i)), "delivered oldest first: " + deliveries.keySet());
+            assertTrue(second(got.get(i - 1)) < second(got.get(i)),
+                    "delivered oldest first: " + scheduler.deliveriesById().keySet());
         }
     }
 

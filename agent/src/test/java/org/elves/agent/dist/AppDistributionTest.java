@@ -4,6 +4,7 @@ import org.elves.agent.AgentClient;
 import org.elves.agent.AgentFleet;
 import org.elves.agent.ElvesAgent;
 import org.elves.agent.LightJson;
+import org.elves.agent.OpenResources;
 import org.elves.agent.TestApps;
 import org.elves.agent.ThriftTestServer;
 import org.elves.agent.config.AgentSettings;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static org.elves.agent.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -49,7 +49,7 @@ class AppDistributionTest {
     @TempDir
     Path state;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final OpenResources open = new OpenResources();
     private final AtomicReference<String> answer = new AtomicReference<>("{\"data\":{}}");
     private final AtomicReference<AgentInfo> lastInfo = new AtomicReference<>();
     private final AtomicInteger beats = new AtomicInteger();
@@ -72,9 +72,7 @@ class AppDistributionTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.close();
     }
 
     private AgentSettings.Builder settings() {
@@ -83,9 +81,7 @@ class AppDistributionTest {
     }
 
     private ElvesAgent start(AgentSettings.Builder b) throws Exception {
-        ElvesAgent agent = ElvesAgent.start(b.build());
-        open.add(agent);
-        return agent;
+        return open.add(ElvesAgent.start(b.build()));
     }
 
     private ElvesAgent start() throws Exception {
@@ -129,14 +125,6 @@ class AppDistributionTest {
 
     private String runs(ElvesAgent agent, String app) throws Exception {
         return call(agent, app).getResult();
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "waited 20 s for: " + what);
-            Thread.sleep(20);
-        }
     }
 
     /** The app's entry of the appStatus JSON, null when absent. */

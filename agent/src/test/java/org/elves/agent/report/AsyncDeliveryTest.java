@@ -2,14 +2,13 @@ package org.elves.agent.report;
 
 import org.elves.agent.AgentClient;
 import org.elves.agent.ElvesAgent;
+import org.elves.agent.RecordingScheduler;
 import org.elves.agent.TestApps;
 import org.elves.agent.ThriftTestServer;
-import org.elves.agent.config.AgentSettings;
 import org.elves.agent.config.Endpoint;
 import org.elves.protocol.thrift.AppService;
 import org.elves.protocol.thrift.Instruct;
 import org.elves.protocol.thrift.Reinstruct;
-import org.elves.protocol.thrift.SchedulerService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +23,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Async instructs: acknowledged at once, results through a real SchedulerService (and processor). */
@@ -38,27 +36,9 @@ class AsyncDeliveryTest {
     @TempDir
     Path state;
 
-    private final BlockingQueue<Reinstruct> delivered = new LinkedBlockingQueue<>();
+    private final RecordingScheduler scheduler = new RecordingScheduler();
     private final BlockingQueue<Reinstruct> processed = new LinkedBlockingQueue<>();
     private ElvesAgent agent;
-
-    private final SchedulerService.Iface scheduler = new SchedulerService.Iface() {
-        @Override
-        public String aliveCheck() {
-            return "success";
-        }
-
-        @Override
-        public String dataTransport(Reinstruct reins) {
-            delivered.add(reins);
-            return "success";
-        }
-
-        @Override
-        public Reinstruct instructionTransit(Instruct ins) {
-            throw new UnsupportedOperationException();
-        }
-    };
 
     @AfterEach
     void stop() {
@@ -68,14 +48,13 @@ class AsyncDeliveryTest {
     }
 
     private void startAgent(Endpoint schedulerAt) throws Exception {
-        agent = ElvesAgent.start(AgentSettings.builder().appsDir(apps).stateDir(state).bind(HOST).port(0).heartbeatEnabled(false)
-                .schedulers(List.of(schedulerAt)).build());
+        agent = ElvesAgent.start(RecordingScheduler.agentSettings(apps, state, HOST, schedulerAt).build());
     }
 
     @Test
     void acksComeAtOnceAndResultsReachTheScheduler() throws Exception {
         TestApps.shell(apps, "slow", "sleep 0.5\nprintf '<ElvesWFlag>%s</ElvesWFlag><ElvesWResult>%s</ElvesWResult>' \"$2\" \"$2\"\n");
-        try (ThriftTestServer server = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler))) {
+        try (ThriftTestServer server = scheduler.serve()) {
             startAgent(server.endpoint());
             Instruct a = new Instruct("A000000000000001", HOST, "queue", "NP", "slow", "true", "", 5, "");
             Instruct b = new Instruct("B000000000000002", HOST, "cron", "NP", "slow", "false", "", 5, "");
@@ -90,9 +69,7 @@ class AsyncDeliveryTest {
             assertEquals(new Reinstruct(b, 1, 0, ""), acks.get(1));
 
             Map<String, Reinstruct> byId = new HashMap<>();
-            for (int i = 0; i < 2; i++) {
-                Reinstruct r = delivered.poll(10, TimeUnit.SECONDS);
-                assertNotNull(r, "result " + i + " not delivered");
+            for (Reinstruct r : scheduler.awaitResults(2, 10)) {
                 byId.put(r.getIns().getId(), r);
             }
             assertEquals(1, byId.get(a.getId()).getFlag());
@@ -112,9 +89,8 @@ class AsyncDeliveryTest {
             c.api.instructionInvokeAsync(List.of(new Instruct("LATE000000000001", HOST, "queue", "NP", "quick", "f", "", 0, "")));
         }
         Thread.sleep(300);
-        try (ThriftTestServer server = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler), port)) {
-            Reinstruct r = delivered.poll(10, TimeUnit.SECONDS);
-            assertNotNull(r, "retry did not deliver");
+        try (ThriftTestServer server = scheduler.serve(port)) {
+            Reinstruct r = scheduler.awaitResult(10, "retry did not deliver");
             assertEquals("late but there", r.getResult());
         }
     }
@@ -123,16 +99,15 @@ class AsyncDeliveryTest {
     void aRepeatedFinishedAsyncIdIsDeliveredAgainNotRunAgain() throws Exception {
         Path runs = apps.resolve("runs");
         TestApps.shell(apps, "once", "echo x >> '" + runs + "'\n" + TestApps.tags("true", "one"));
-        try (ThriftTestServer server = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler))) {
+        try (ThriftTestServer server = scheduler.serve()) {
             startAgent(server.endpoint());
             Instruct ins = new Instruct("ONCE000000000001", HOST, "queue", "NP", "once", "f", "", 0, "");
             try (AgentClient c = AgentClient.connect(HOST, agent.port())) {
                 c.api.instructionInvokeAsync(List.of(ins));
-                assertNotNull(delivered.poll(10, TimeUnit.SECONDS));
+                scheduler.awaitResult(10);
                 assertEquals(new Reinstruct(ins, 1, 0, ""), c.api.instructionInvokeAsync(List.of(ins)).get(0));
             }
-            Reinstruct again = delivered.poll(10, TimeUnit.SECONDS);
-            assertNotNull(again);
+            Reinstruct again = scheduler.awaitResult(10);
             assertEquals("one", again.getResult());
             assertEquals(1, java.nio.file.Files.readAllLines(runs).size());
         }
@@ -144,7 +119,7 @@ class AsyncDeliveryTest {
             processed.add(reins);
             return "success";
         };
-        try (ThriftTestServer schedulerServer = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler));
+        try (ThriftTestServer schedulerServer = scheduler.serve();
              ThriftTestServer processorServer = ThriftTestServer.start(new AppService.Processor<>(processor))) {
             TestApps.shell(apps, "withproc", TestApps.tags("true", "for the processor"));
             TestApps.file(apps, "withproc", "appcfg.json", appcfg(processorServer.port()), false);
@@ -153,13 +128,12 @@ class AsyncDeliveryTest {
             Instruct cron = new Instruct("P000000000000002", HOST, "cron", "P", "withproc", "f", "", 0, "");
             try (AgentClient c = AgentClient.connect(HOST, agent.port())) {
                 c.api.instructionInvokeAsync(List.of(queue, cron));
-                Reinstruct first = delivered.poll(10, TimeUnit.SECONDS);
-                assertNotNull(first);
+                Reinstruct first = scheduler.awaitResult(10);
                 assertEquals("P", first.getIns().getMode(), "the scheduler gets the mode: it delivers to the processor");
-                assertNotNull(delivered.poll(10, TimeUnit.SECONDS));
+                scheduler.awaitResult(10);
                 // a repeated id is answered again, still not to the processor
                 c.api.instructionInvokeAsync(List.of(queue));
-                assertNotNull(delivered.poll(10, TimeUnit.SECONDS));
+                scheduler.awaitResult(10);
             }
             assertNull(processed.poll(500, TimeUnit.MILLISECONDS), "the Scheduler delivers center tasks; the agent must not");
         }

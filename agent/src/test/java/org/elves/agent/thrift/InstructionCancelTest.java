@@ -2,12 +2,11 @@ package org.elves.agent.thrift;
 
 import org.elves.agent.AgentClient;
 import org.elves.agent.ElvesAgent;
+import org.elves.agent.RecordingScheduler;
 import org.elves.agent.TestApps;
 import org.elves.agent.ThriftTestServer;
-import org.elves.agent.config.AgentSettings;
 import org.elves.protocol.thrift.Instruct;
 import org.elves.protocol.thrift.Reinstruct;
-import org.elves.protocol.thrift.SchedulerService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,13 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** AgentService.instructionCancel over a real socket: the worker's tree dies, its result comes as usual. */
@@ -36,26 +32,8 @@ class InstructionCancelTest {
     @TempDir
     Path state;
 
-    private final BlockingQueue<Reinstruct> delivered = new LinkedBlockingQueue<>();
+    private final RecordingScheduler scheduler = new RecordingScheduler();
     private ElvesAgent agent;
-
-    private final SchedulerService.Iface scheduler = new SchedulerService.Iface() {
-        @Override
-        public String aliveCheck() {
-            return "success";
-        }
-
-        @Override
-        public String dataTransport(Reinstruct reins) {
-            delivered.add(reins);
-            return "success";
-        }
-
-        @Override
-        public Reinstruct instructionTransit(Instruct ins) {
-            throw new UnsupportedOperationException();
-        }
-    };
 
     @AfterEach
     void stop() {
@@ -70,9 +48,8 @@ class InstructionCancelTest {
         // the worker and a child it waits for, both recorded once started
         TestApps.shell(apps, "long", "sleep 60 &\necho \"$$ $!\" > '" + pids + ".tmp'\nmv '" + pids + ".tmp' '" + pids + "'\nwait\n"
                 + TestApps.tags("true", "not cancelled"));
-        try (ThriftTestServer server = ThriftTestServer.start(new SchedulerService.Processor<>(scheduler))) {
-            agent = ElvesAgent.start(AgentSettings.builder().appsDir(apps).stateDir(state).bind(HOST).port(0).heartbeatEnabled(false)
-                    .schedulers(List.of(server.endpoint())).build());
+        try (ThriftTestServer server = scheduler.serve()) {
+            agent = ElvesAgent.start(RecordingScheduler.agentSettings(apps, state, HOST, server.endpoint()).build());
             Instruct ins = new Instruct("CANCEL0000000001", HOST, "queue", "NP", "long", "f", "", 90, "");
             try (AgentClient c = AgentClient.connect(HOST, agent.port())) {
                 assertEquals(1, c.api.instructionInvokeAsync(List.of(ins)).get(0).getFlag());
@@ -86,8 +63,7 @@ class InstructionCancelTest {
                         c.api.instructionCancel(List.of("UNKNOWN000000001", ins.getId(), "")),
                         "only the running id is reported killed");
 
-                Reinstruct r = delivered.poll(10, TimeUnit.SECONDS);
-                assertNotNull(r, "the cancelled task's result was not delivered");
+                Reinstruct r = scheduler.awaitResult(10, "the cancelled task's result was not delivered");
                 assertEquals(ins.getId(), r.getIns().getId());
                 assertEquals(-1, r.getFlag());
                 assertEquals("app exec cancelled", r.getResult());
