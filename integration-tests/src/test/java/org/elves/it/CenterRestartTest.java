@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 11 item 4: the whole center (one process) is restarted, as an operator does, under a
  * running queue, while its agents stay up and heartbeat only every 5 s. The restarted center sends
- * the queue's next tasks before any agent has told the new Heartbeat it is there; none of them
- * fails with [414.1]/[414.2], every task ends `finish` with its worker's result and ran once.
+ * the queue's next tasks, and answers a realtime call, before any agent has told the new Heartbeat
+ * it is there; none of them fails with [414.1]/[414.2], every task ends `finish` with its worker's
+ * result and ran once.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class CenterRestartTest {
@@ -78,6 +79,13 @@ class CenterRestartTest {
                 System.out.printf("center stopped in %d ms after %d runs%n",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping), runs.count() - probes);
                 start(centers, args);
+                // a realtime call at once: its agent has not told the new Heartbeat it is there yet
+                long asked = System.nanoTime();
+                ApiResponse rt = api.rt(machines.get(0), APP, "work", "{\"t\":\"right after the restart\"}", 10);
+                assertTrue(rt.ok(), rt.error());
+                assertEquals("ran {\"t\":\"right after the restart\"}", rt.resultText("worker_message"));
+                System.out.printf("realtime call right after the restart answered in %d ms%n",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked));
 
                 JsonNode result = api.queueResultWhen(queue, Api::allTerminal, Duration.ofSeconds(90));
                 Map<String, Integer> ranTimes = runs.timesByParam();

@@ -32,7 +32,7 @@ public class RealtimeApi {
         exchange.setProperty(RpcCodec.FUNC, "syncJob");
         // the Scheduler answers by itself once the agent's time is up; this only guards a lost reply
         long waitMs = timeout == 0 ? 86_400_000L
-                : timeout * 1000L + config.getLong("elves.openapi.rt.reply-margin-ms", 10_000);
+                : timeout * 1000L + config.getLong("elves.openapi.rt.reply-margin-ms", 25_000);
         exchange.setProperty(RpcCodec.TIMEOUT_MS, waitMs);
         return job;
     }

@@ -116,13 +116,14 @@ public class OnlineCheck {
 
     /**
      * How long a task may wait for its agent's first heartbeat. A realtime task's caller (OpenAPI)
-     * waits only the task's timeout plus its reply margin, and the Scheduler needs the timeout plus
-     * its answer margin once the task is sent: the difference (5 s by default) bounds its wait.
+     * waits only the task's timeout plus its reply margin (25 s), and the Scheduler needs the
+     * timeout plus its answer margin (5 s) once the task is sent: its wait (15 s) stays within the
+     * difference.
      * An async task's result is awaited from its sending on, so it may wait out the warm-up.
      */
     private long waitBudgetMs(Instruct ins) {
         return "rt".equals(ins.getType())
-                ? config.getLong("elves.scheduler.warmup-wait-realtime-ms", 4000)
+                ? config.getLong("elves.scheduler.warmup-wait-realtime-ms", 15000)
                 : config.getLong("elves.scheduler.warmup-wait-ms", 20000);
     }
 

@@ -134,13 +134,13 @@ class OnlineCheckTest {
                 () -> check.agentPort(task, exchange.getProperty(OnlineCheck.ONLINE, Map.class)));
         assertEquals(ErrorCode.AGENT_NOT_FOUND, e.code());
 
-        // a realtime task waits at most elves.scheduler.warmup-wait-realtime-ms (4 s), then 414.1 itself
+        // a realtime task waits at most elves.scheduler.warmup-wait-realtime-ms (15 s), then 414.1 itself
         Instruct rt = ins.deepCopy().setType("rt");
         Exchange realtime = exchangeFor(rt);
         long rtStart = now.get();
-        List<Long> waited = askLikeTheRoute(realtime, t -> warming(15_000));
-        assertEquals(rtStart + 4_000, now.get());
-        assertEquals(9, waited.size(), "0 then 8 pauses of 500 ms");
+        List<Long> waited = askLikeTheRoute(realtime, t -> warming(20_000));
+        assertEquals(rtStart + 15_000, now.get());
+        assertEquals(31, waited.size(), "0 then 30 pauses of 500 ms");
         ElvesException rtError = assertThrows(ElvesException.class,
                 () -> check.agentPort(rt, realtime.getProperty(OnlineCheck.ONLINE, Map.class)));
         assertEquals(ErrorCode.AGENT_NOT_FOUND, rtError.code());
