@@ -70,13 +70,23 @@ public abstract class PolledTable<T> {
      */
     public static Map<String, Object> answer(String current, Map<String, Object> query, String key,
                                              java.util.function.Supplier<Object> data) {
+        return answerWith(current, query, () -> {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put(key, data.get());
+            return fields;
+        });
+    }
+
+    /** As {@link #answer}, for data made of several fields ({@code fields}' entries). */
+    public static Map<String, Object> answerWith(String current, Map<String, Object> query,
+                                                 java.util.function.Supplier<Map<String, Object>> fields) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("version", current);
         Object held = query == null ? null : query.get("version");
         boolean changed = !current.equals(held == null ? "" : String.valueOf(held).trim());
         result.put("changed", changed);
         if (changed) {
-            result.put(key, data.get());
+            result.putAll(fields.get());
         }
         return Replies.ok(result);
     }

@@ -12,7 +12,9 @@ import java.util.Map;
  * and {"crons": {version, crons}}, its agent-side crons ({@link AgentCronTable}).
  * Until the Supervisor distributes apps, that is the simple mode's configured list
  * (elves.heartbeat.local-app-info) or else exactly what the agent already has, so an answer
- * never makes an agent drop an app it runs (reference G46).
+ * never makes an agent drop an app it runs (reference G46). In either mode {@code data} also
+ * keeps the apps the agent reported that the center does not manage ({@link AgentAppList}),
+ * since an original agent removes every app {@code data} leaves out.
  */
 public class HeartbeatAnswers {
     private final ElvesConfig config;
@@ -27,20 +29,23 @@ public class HeartbeatAnswers {
 
     /**
      * {"data": apps}; once the Supervisor told this Heartbeat its deployments, "packages": where
-     * to get each app deployed here and its SHA-256 (data then lists exactly those apps); once the
-     * Cron component told it, "crons": the agent's list.
+     * to get each app deployed here and its SHA-256 (our agents install from it alone; data
+     * lists those apps and the agent's apps the Supervisor does not manage); once the Cron
+     * component told it, "crons": the agent's list.
      */
     public String appsFor(AgentState state) {
         Map<String, Object> answer = new LinkedHashMap<>();
-        Map<String, Object> packages = deployments.packagesFor(state.ip());
-        if (packages != null) {
+        DeployTable.Deployments table = deployments.value();
+        if (table != null) {
+            Map<String, Object> packages = table.packagesFor(state.ip());
             Map<String, Object> apps = new LinkedHashMap<>();
             packages.forEach((app, pkg) -> apps.put(app, ((Map<?, ?>) pkg).get("version")));
-            answer.put("data", apps);
+            answer.put("data", AgentAppList.data(apps, table.managed(), state.apps()));
             answer.put("packages", packages);
         } else {
             String configured = config.get("elves.heartbeat.local-app-info", "");
-            answer.put("data", configured.isBlank() ? state.apps() : Json.object(configured));
+            Map<String, Object> apps = configured.isBlank() ? Map.of() : Json.object(configured);
+            answer.put("data", AgentAppList.data(apps, apps.keySet(), state.apps()));
         }
         Map<String, Object> agentCrons = crons.forIp(state.ip());
         if (agentCrons != null) {

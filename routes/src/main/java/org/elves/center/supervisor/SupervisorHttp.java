@@ -2,11 +2,15 @@ package org.elves.center.supervisor;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.elves.protocol.ErrorCode;
+import org.elves.protocol.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +19,7 @@ import java.util.regex.Pattern;
  * anything is installed) and the admin page's static files (the page signs its own API calls).
  */
 public class SupervisorHttp {
+    private static final Pattern PACKAGE_FILE = Pattern.compile("([^_/]+)_([^/]+)\\.zip");
     private static final Pattern FILE = Pattern.compile("[a-z0-9-]+\\.(html|js|css)");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
@@ -29,9 +34,27 @@ public class SupervisorHttp {
     /** GET /packages/{app}/{version}: the zip, or 404. */
     public void servePackage(Exchange exchange) {
         Message m = exchange.getMessage();
-        byte[] data = service.packageBytes(m.getHeader("app", String.class), m.getHeader("version", String.class));
+        sendPackage(m, m.getHeader("app", String.class), m.getHeader("version", String.class));
+    }
+
+    /**
+     * GET /packages/{app}_{version}.zip: the same, at the name an original agent builds from its
+     * appsdownloadaddr (reference §8.4; app names hold no '_', so the first one splits).
+     */
+    public void servePackageFile(Exchange exchange) {
+        Message m = exchange.getMessage();
+        Matcher name = PACKAGE_FILE.matcher(String.valueOf(m.getHeader("file", String.class)));
+        if (name.matches()) {
+            sendPackage(m, name.group(1), name.group(2));
+        } else {
+            packageNotFound(m);
+        }
+    }
+
+    private void sendPackage(Message m, String app, String version) {
+        byte[] data = app == null || version == null ? null : service.packageBytes(app, version);
         if (data == null) {
-            notFound(m, "no such package");
+            packageNotFound(m);
             return;
         }
         m.setHeader(Exchange.CONTENT_TYPE, "application/zip");
@@ -57,6 +80,16 @@ public class SupervisorHttp {
             m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
             m.setBody(in.readAllBytes());
         }
+    }
+
+    /** The reference's envelope, so a client that reads the API's errors reads this one too. */
+    private static void packageNotFound(Message m) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("flag", "false");
+        body.put("error", ErrorCode.PATH_NOT_FOUND.text("no such package"));
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, ErrorCode.PATH_NOT_FOUND.httpStatus());
+        m.setBody(Json.text(body).getBytes(StandardCharsets.UTF_8));
     }
 
     private static void notFound(Message m, String why) {

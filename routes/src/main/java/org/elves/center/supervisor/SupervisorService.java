@@ -314,11 +314,20 @@ public class SupervisorService {
     }
 
     /**
-     * For Heartbeat: each app with an online version and agents, {app, version, sha256, size,
-     * url, agents}; only when the caller's version is not current.
+     * For Heartbeat: "apps", each app with an online version and agents, {app, version, sha256,
+     * size, url, agents}, and "managed", the names of every app with an online version (deployed
+     * or not: an original agent must drop those the Supervisor does not deploy to it, and may keep
+     * any other app it has); only when the caller's version is not current.
      */
     public Map<String, Object> deployTable(Map<String, Object> body) {
-        return PolledTable.answer(String.valueOf(store.changes(SupervisorStore.DEPLOY)), body, "apps", this::deployments);
+        return PolledTable.answerWith(String.valueOf(store.changes(SupervisorStore.DEPLOY)), body, () -> {
+            Map<String, Object> table = new LinkedHashMap<>();
+            table.put("apps", deployments());
+            table.put("managed", store.apps().stream()
+                    .filter(SupervisorService::hasOnlineVersion)
+                    .map(app -> app.getString("_id")).toList());
+            return table;
+        });
     }
 
     /** For the Scheduler: {app: host:port} of every app given a processor; only when changed. */
@@ -354,7 +363,7 @@ public class SupervisorService {
         for (Document app : store.apps()) {
             String online = app.getString("online_version");
             List<String> agents = app.getList("agents", String.class);
-            if (online == null || online.isEmpty() || agents == null || agents.isEmpty()) {
+            if (!hasOnlineVersion(app) || agents == null || agents.isEmpty()) {
                 continue;
             }
             for (Document v : versions(app)) {
@@ -371,6 +380,11 @@ public class SupervisorService {
             }
         }
         return apps;
+    }
+
+    private static boolean hasOnlineVersion(Document app) {
+        String online = app.getString("online_version");
+        return online != null && !online.isEmpty();
     }
 
     /** Where agents download packages: elves.supervisor.package-url, else this center's HTTP server. */

@@ -101,6 +101,7 @@ class SupervisorServiceTest {
         assertEquals(SupervisorService.sha256(v2), apps.get(0).get("sha256"));
         assertEquals("http://center:9091/packages/apptest/2.0", apps.get(0).get("url"));
         assertEquals(List.of("127.0.0.2", "127.0.0.3"), apps.get(0).get("agents"));
+        assertEquals(List.of("apptest"), table.get("managed"), "an app with an online version is managed");
         Object version = table.get("version");
         assertEquals(false, ((Map<String, Object>) supervisor.deployTable(Map.of("version", version)).get("result")).get("changed"));
 
