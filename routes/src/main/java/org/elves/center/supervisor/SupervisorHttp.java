@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * What the Supervisor serves over HTTP without a signature: app packages for the agents (their
  * integrity comes from the SHA-256 the signed deployment carries, checked by the agent before
- * anything is installed) and the admin page's static files (the page signs its own API calls).
+ * anything is installed; original agents, which check nothing, get the same bytes by the file name
+ * they build) and the admin page's static files (the page signs its own API calls).
  */
 public class SupervisorHttp {
     private static final Pattern PACKAGE_FILE = Pattern.compile("([^_/]+)_([^/]+)\\.zip");
