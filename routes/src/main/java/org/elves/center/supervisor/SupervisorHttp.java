@@ -2,6 +2,8 @@ package org.elves.center.supervisor;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.elves.protocol.ErrorCode;
+import org.elves.protocol.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +32,8 @@ public class SupervisorHttp {
     public void servePackage(Exchange exchange) {
         Message m = exchange.getMessage();
         byte[] data = service.packageBytes(m.getHeader("app", String.class), m.getHeader("version", String.class));
+        // the request's headers and query parameters would otherwise go back as response headers
+        m.removeHeaders("*");
         if (data == null) {
             notFound(m, "no such package");
             return;
@@ -43,6 +47,7 @@ public class SupervisorHttp {
     public void servePage(Exchange exchange) throws IOException {
         Message m = exchange.getMessage();
         String file = m.getHeader("file", String.class);
+        m.removeHeaders("*");
         if (file == null || file.isEmpty()) {
             file = "index.html";
         }
@@ -59,9 +64,13 @@ public class SupervisorHttp {
         }
     }
 
+    /** The API's envelope with 404.1, so that every answer of this server is one a client can parse. */
     private static void notFound(Message m, String why) {
-        m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
-        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-        m.setBody(why.getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> body = new java.util.LinkedHashMap<>(2);
+        body.put("flag", "false");
+        body.put("error", ErrorCode.PATH_NOT_FOUND.text(why));
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, ErrorCode.PATH_NOT_FOUND.httpStatus());
+        m.setBody(Json.text(body).getBytes(StandardCharsets.UTF_8));
     }
 }
