@@ -19,6 +19,13 @@ public enum ErrorCode {
      * signature window (a replay); checked after the signature, so forgeries never reach it.
      */
     NONCE_REPLAYED("401.9", "Unauthorized Nonce Replayed"),
+    /**
+     * extension: the HTTP request itself cannot be read: a broken percent-escape, invalid UTF-8,
+     * a control character where none may be, an undecodable form body (docs/api.md "Malformed requests").
+     */
+    REQUEST_MALFORMED("400.1", "Request Malformed"),
+    /** extension: a form body with too many fields or a field too long, or a body over the server's limit. */
+    REQUEST_TOO_LARGE("400.2", "Request Too Large"),
     MODULE_SUPERVISOR_DISABLED("402.1", "Require Module (supervisor) Not Enabled"),
     MODULE_CRON_DISABLED("402.2", "Require Module (cron) Not Enabled"),
     MODULE_QUEUE_DISABLED("402.3", "Require Module (queue) Not Enabled"),
@@ -45,6 +52,8 @@ public enum ErrorCode {
     PARAM_AGENTS("403.15", "Request Params (agents) Illegal"),
     /** extension: an unknown API path. */
     PATH_NOT_FOUND("404.1", "Request Path Not Found"),
+    /** extension: a known path asked with a method it does not answer (the API answers GET and POST). */
+    METHOD_NOT_ALLOWED("405.1", "Request Method Not Allowed"),
     SEND_JOB_FAIL("410.1", "Send Job To Agent Fail"),
     /** extension: the agent took the job but gave no answer within timeout plus margin. */
     AGENT_ANSWER_TIMEOUT("410.2", "Agent Answer Timeout"),

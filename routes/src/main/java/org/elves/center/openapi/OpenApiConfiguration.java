@@ -8,6 +8,12 @@ import org.elves.config.ElvesConfig;
 /** OpenAPI: the signed REST entry of the center (reference §3). */
 public class OpenApiConfiguration implements CamelConfiguration {
 
+    /** Malformed requests that fail before any route runs are answered in the envelope too. */
+    @Override
+    public void configure(org.apache.camel.CamelContext camelContext) throws Exception {
+        camelContext.addStartupListener(new HttpErrorEnvelopes());
+    }
+
     @BindToRegistry("apiKeys")
     public SupervisorKeys apiKeys(@BeanInject("elvesConfig") ElvesConfig config) {
         return new SupervisorKeys(config);
@@ -41,6 +47,11 @@ public class OpenApiConfiguration implements CamelConfiguration {
     @BindToRegistry("cronApi")
     public CronApi cronApi(@BeanInject("elvesConfig") ElvesConfig config) {
         return new CronApi(config);
+    }
+
+    @BindToRegistry("apiResponseHeaders")
+    public ResponseHeaderFilter apiResponseHeaders() {
+        return new ResponseHeaderFilter();
     }
 
     @BindToRegistry("apiResponses")

@@ -48,14 +48,16 @@ public class SupervisorHttp {
         if (name.matches()) {
             sendPackage(m, name.group(1), name.group(2));
         } else {
-            packageNotFound(m);
+            notFound(m, "no such package");
         }
     }
 
     private void sendPackage(Message m, String app, String version) {
         byte[] data = app == null || version == null ? null : service.packageBytes(app, version);
+        // the request's headers and query parameters would otherwise go back as response headers
+        m.removeHeaders("*");
         if (data == null) {
-            packageNotFound(m);
+            notFound(m, "no such package");
             return;
         }
         m.setHeader(Exchange.CONTENT_TYPE, "application/zip");
@@ -67,6 +69,7 @@ public class SupervisorHttp {
     public void servePage(Exchange exchange) throws IOException {
         Message m = exchange.getMessage();
         String file = m.getHeader("file", String.class);
+        m.removeHeaders("*");
         if (file == null || file.isEmpty()) {
             file = "index.html";
         }
@@ -83,19 +86,14 @@ public class SupervisorHttp {
         }
     }
 
-    /** The reference's envelope, so a client that reads the API's errors reads this one too. */
-    private static void packageNotFound(Message m) {
-        Map<String, Object> body = new LinkedHashMap<>();
+    /** The API's envelope with 404.1, so that every answer of this server is one a client can parse. */
+    private static void notFound(Message m, String why) {
+        m.removeHeaders("*");
+        Map<String, Object> body = new LinkedHashMap<>(2);
         body.put("flag", "false");
-        body.put("error", ErrorCode.PATH_NOT_FOUND.text("no such package"));
+        body.put("error", ErrorCode.PATH_NOT_FOUND.text(why));
         m.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, ErrorCode.PATH_NOT_FOUND.httpStatus());
         m.setBody(Json.text(body).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void notFound(Message m, String why) {
-        m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=utf-8");
-        m.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-        m.setBody(why.getBytes(StandardCharsets.UTF_8));
     }
 }
