@@ -91,14 +91,28 @@ class QueueTaskTest {
         String b = add(q, "127.0.0.52", "work", a);
         String c = add(q, "127.0.0.53", "work", b);
         assertTrue(call("commit", Map.of("queue_id", q)).ok());
-        JsonNode result = awaitTerminal(q);
+        // polled as an original client polls: until every task is finish or stopped
+        JsonNode result = api.queueResultWhen(q, QueueTaskTest::finishOrStopped, Duration.ofSeconds(30));
         assertEquals("finish", result.get(a).get("status").asText());
         assertEquals("0", result.get(a).get("worker_flag").asText());
         assertEquals("it failed", result.get(a).get("worker_message").asText());
-        assertEquals("skipped", result.get(b).get("status").asText());
-        assertEquals("skipped: depend task " + a + " failed", result.get(b).get("error").asText());
-        assertEquals("", result.get(b).get("worker_message").asText(), "never ran");
-        assertEquals("skipped", result.get(c).get("status").asText());
+        assertTrue(result.get(a).path("skipped").isMissingNode(), "the mark is on skipped tasks only");
+        for (String skipped : List.of(b, c)) {
+            assertEquals("stopped", result.get(skipped).get("status").asText(), result.toString());
+            assertEquals("true", result.get(skipped).get("skipped").asText(), result.toString());
+            assertEquals("", result.get(skipped).get("worker_message").asText(), "never ran");
+        }
+        assertEquals("[412.3]Stop Task Error: skipped: depend task " + a + " failed", result.get(b).get("error").asText());
+        assertEquals("[412.3]Stop Task Error: skipped: depend task " + b + " was skipped", result.get(c).get("error").asText());
+    }
+
+    private static boolean finishOrStopped(JsonNode result) {
+        for (JsonNode task : result) {
+            if (!List.of("finish", "stopped").contains(task.get("status").asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -139,6 +153,7 @@ class QueueTaskTest {
         // the dependent was pendding at the stop: it ends stopped (not skipped) and never runs
         assertEquals("stopped", result.get(b).get("status").asText());
         assertEquals("", result.get(b).get("worker_message").asText());
+        assertTrue(result.get(b).path("skipped").isMissingNode(), "ended by the stop, not skipped: " + result.get(b));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (Files.exists(Path.of("/proc/" + pid)) && System.nanoTime() < deadline) {
             Thread.sleep(50);

@@ -75,7 +75,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The settings agents of this cluster start from: its heartbeat and scheduler, the example apps. */
     public AgentSettings.Builder agentSettings(String ip) throws IOException {
-        Path appsDir = settings.home.resolve("agent").resolve("apps");
+        Path appsDir = appsDir();
         installExamples(appsDir);
         return AgentSettings.builder()
                 .ip(ip)
@@ -88,6 +88,11 @@ public final class LocalCluster implements AutoCloseable {
                 .heartbeatIntervalSeconds(settings.agentHeartbeatSeconds)
                 .python(PYTHON)
                 .authips(List.of("127.0.0.1"));
+    }
+
+    /** Where this cluster's agents have their apps (the examples installed by hand). */
+    public Path appsDir() {
+        return settings.home.resolve("agent").resolve("apps");
     }
 
     /** Waits until the in-process Heartbeat has seen every one of these agents. */

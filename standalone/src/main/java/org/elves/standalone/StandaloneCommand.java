@@ -3,6 +3,7 @@ package org.elves.standalone;
 import org.elves.agent.ElvesAgent;
 import org.elves.agent.config.AgentSettings;
 import org.elves.center.common.BoundedStop;
+import org.elves.center.supervisor.SupervisorService;
 import org.elves.protocol.ApiSignature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,6 +103,8 @@ public class StandaloneCommand implements Callable<Integer> {
             lock.close();
             return 1;
         }
+        // before the agent starts: its first heartbeat answer then names the examples' versions
+        String examples = registerExamples(cluster);
         try {
             if (!noAgent) {
                 ElvesAgent agent = cluster.startAgent(agentIp, agentPort, b -> b);
@@ -126,19 +129,38 @@ public class StandaloneCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "elves-standalone-shutdown"));
-        banner(cluster, dir, credentials, Duration.ofNanos(System.nanoTime() - started), mqHost, mqPort);
+        banner(cluster, dir, credentials, Duration.ofNanos(System.nanoTime() - started), mqHost, mqPort, examples);
         stopped.await();
         return 0;
     }
 
-    private void banner(LocalCluster cluster, Path dir, Credentials credentials, Duration startup, String mqHost, int mqPort) {
+    /**
+     * The example apps in the Supervisor, deployed to the agent (ExampleApps); what was
+     * registered, for the banner. A failure is reported and the start goes on: the apps still
+     * run (installed by hand), only /api/v2/info/app does not know them.
+     */
+    private String registerExamples(LocalCluster cluster) {
+        try {
+            SupervisorService supervisor = cluster.center().context().getRegistry()
+                    .lookupByNameAndType("supervisorService", SupervisorService.class);
+            return String.join(", ", ExampleApps.register(supervisor, agentIp, cluster.appsDir()))
+                    + " (in the Supervisor, deployed to " + agentIp + ")";
+        } catch (Exception e) {
+            System.err.println("elves standalone: example apps not registered in the Supervisor: " + rootMessage(e));
+            return "not registered in the Supervisor (" + rootMessage(e) + ")";
+        }
+    }
+
+    private void banner(LocalCluster cluster, Path dir, Credentials credentials, Duration startup, String mqHost, int mqPort,
+                        String examples) {
         out.printf("%nElves standalone is running (started in %.1f s)%n", startup.toMillis() / 1000.0);
         out.println("  components : " + String.join(", ", cluster.center().components().stream()
                 .map(org.elves.center.Component::id).toList()) + " (one JVM)");
         out.println("  RabbitMQ   : " + mqHost + ":" + mqPort + " (exchange elves)");
         out.println("  ZooKeeper  : embedded, " + cluster.zookeeperConnect() + ", data in " + dir.resolve("zookeeper"));
         out.println("  MongoDB    : embedded mongo-java-server (H2 file " + dir.resolve("mongo") + "), " + cluster.mongoUri());
-        out.println("  agent      : " + (noAgent ? "none" : agentIp + ":" + agentPort + ", apps in " + dir.resolve("agent/apps")));
+        out.println("  agent      : " + (noAgent ? "none" : agentIp + ":" + agentPort + ", apps in " + cluster.appsDir()));
+        out.println("  apps       : " + examples);
         out.println("  API        : " + cluster.apiUrl() + "  (document: " + cluster.apiUrl() + "/api/v2/openapi.json)");
         out.println("  auth_id    : " + credentials.authId() + (credentials.generated() ? "  (generated; set ELVES_AUTH_ID/ELVES_AUTH_KEY to choose)" : ""));
         out.println("  auth_key   : " + credentials.authKey() + "  (also in " + dir.resolve(Credentials.FILE) + ", mode 600)");

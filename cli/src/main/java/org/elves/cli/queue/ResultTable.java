@@ -28,7 +28,7 @@ final class ResultTable {
 
     static String line(TaskRecord t, int columns) {
         String cost = t.workerCostTime().isEmpty() ? "-" : t.workerCostTime() + "ms";
-        return TextLines.fit(String.format(ROW, t.id(), TextLines.orDash(t.ip()), TextLines.orDash(t.status()),
+        return TextLines.fit(String.format(ROW, t.id(), TextLines.orDash(t.ip()), TextLines.orDash(t.shownStatus()),
                 TextLines.orDash(t.dependTaskId()), TextLines.orDash(t.workerFlag()), cost,
                 TextLines.firstLine(t.message())), columns);
     }

@@ -12,9 +12,11 @@ import java.util.Map;
 /**
  * One task of {@code /queue/result}. Values are read as text whatever their JSON type (the
  * original center sends worker_flag and worker_costtime as numbers), absent ones as "".
+ * {@code skipped}: the task ended {@code stopped} because a task it depends on did not succeed
+ * (our center's {@code "skipped":"true"}; older ones of ours answered the status {@code skipped}).
  */
 record TaskRecord(String id, String ip, String status, String dependTaskId, String flag, String error,
-                  String workerFlag, String workerMessage, String workerCostTime) {
+                  String workerFlag, String workerMessage, String workerCostTime, boolean skipped) {
     /** The reference's fields, always present in {@code --json} output, in this order. */
     static final List<String> FIELDS = List.of("id", "status", "depend_task_id", "flag", "error",
             "worker_flag", "worker_message", "worker_costtime");
@@ -29,7 +31,7 @@ record TaskRecord(String id, String ip, String status, String dependTaskId, Stri
             String id = text(r, "id");
             tasks.add(new TaskRecord(id.isEmpty() ? e.getKey() : id, text(r, "ip"), text(r, "status"),
                     text(r, "depend_task_id"), text(r, "flag"), text(r, "error"), text(r, "worker_flag"),
-                    text(r, "worker_message"), text(r, "worker_costtime")));
+                    text(r, "worker_message"), text(r, "worker_costtime"), "true".equals(text(r, "skipped"))));
         }
         return tasks;
     }
@@ -59,16 +61,21 @@ record TaskRecord(String id, String ip, String status, String dependTaskId, Stri
     }
 
     /**
-     * Terminal: finish, stopped, skipped (and the book's "stoped"). Succeeded: finish with flag
-     * not "false" and worker_flag 1, as for a dependency (docs/api.md).
+     * Terminal: finish, stopped (and the book's "stoped"), of which those marked skipped are
+     * skipped. Succeeded: finish with flag not "false" and worker_flag 1, as for a dependency (docs/api.md).
      */
     Outcome outcome() {
         return switch (status) {
             case "finish" -> "1".equals(workerFlag) && !"false".equalsIgnoreCase(flag) ? Outcome.OK : Outcome.FAILED;
             case "skipped" -> Outcome.SKIPPED;
-            case "stopped", "stoped" -> Outcome.STOPPED;
+            case "stopped", "stoped" -> skipped ? Outcome.SKIPPED : Outcome.STOPPED;
             default -> Outcome.WAITING; // pendding, running (the book's execing), anything newer
         };
+    }
+
+    /** The status the table shows: "skipped" for a task stopped because of its parent, else as answered. */
+    String shownStatus() {
+        return outcome() == Outcome.SKIPPED ? "skipped" : status;
     }
 
     boolean terminal() {

@@ -218,8 +218,9 @@ class QueueCommandTest {
                 run::toString);
         assertTrue(lines.get(3).matches(ids[3] + "\\s+10\\.0\\.0\\.2\\s+finish\\s+-\\s+0\\s+12ms\\s+disk full"),
                 run::toString);
+        // answered stopped with "skipped":"true": shown skipped
         assertTrue(lines.get(4).matches(ids[4] + "\\s+10\\.0\\.0\\.1\\s+skipped\\s+" + ids[3] + "\\s+-\\s+-\\s+"
-                + "skipped: depend task " + ids[3] + " failed"), run::toString);
+                + "\\[412\\.3]Stop Task Error: skipped: depend task " + ids[3] + " failed"), run::toString);
         assertTrue(lines.get(5).contains("skipped: depend task " + ids[4] + " was skipped"), run::toString);
         assertEquals("5 tasks: 2 finish ok, 1 failed, 2 skipped, 0 stopped, 0 running/pendding", lines.get(6));
     }
@@ -287,6 +288,29 @@ class QueueCommandTest {
         assertEquals("5", task.path("worker_costtime").asText());
         assertEquals("finish", task.path("status").asText());
         assertFalse(run.out().contains("tasks:"), "no table or summary in JSON mode");
+    }
+
+    @Test
+    void resultJsonKeepsSkippedTasksAsAnsweredStoppedWithTheirMark() {
+        String[] ids = dependencyQueue();
+        CliRun run = queue("result", ids[0], "--wait", "10", "--json");
+        assertEquals(1, run.exit(), run::toString);
+        JsonNode doc = json(run);
+        for (int i : new int[] {4, 5}) {
+            assertEquals("stopped", doc.path(ids[i]).path("status").asText(), run::toString);
+            assertEquals("true", doc.path(ids[i]).path("skipped").asText(), run::toString);
+        }
+        assertTrue(doc.path(ids[1]).path("skipped").isMissingNode(), "the mark is on skipped tasks only");
+    }
+
+    @Test
+    void aSkippedStatusFromAnOlderCenterOfOursIsStillSkipped() {
+        JsonNode legacy = parse("{\"t\":{\"id\":\"t\",\"status\":\"skipped\"},"
+                + "\"s\":{\"id\":\"s\",\"status\":\"stopped\"}}");
+        List<TaskRecord> tasks = TaskRecord.listOf(legacy);
+        assertEquals(TaskRecord.Outcome.SKIPPED, tasks.get(0).outcome());
+        assertEquals(TaskRecord.Outcome.STOPPED, tasks.get(1).outcome());
+        assertEquals("stopped", tasks.get(1).shownStatus());
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The queue endpoints of the reference (§3.4.5, docs/api.md) with their state in memory, for
  * {@link org.elves.cli.FakeOpenApi}. Time is the number of /queue/result calls: each one first
  * moves a submitted queue one step (running tasks finish, then waiting tasks whose parent
- * succeeded start and those whose parent did not are skipped), then answers. Outcome by ip:
+ * succeeded start and those whose parent did not are skipped: stopped, marked skipped), then answers. Outcome by ip:
  * <ul>
  * <li>10.0.0.1: worker_flag "1", a two-line message, cost "74"</li>
  * <li>10.0.0.2: worker_flag "0", "disk full"</li>
@@ -207,10 +207,12 @@ final class QueueFake implements Route {
             if (parent == null || ok(parent)) {
                 t.put("status", "running");
             } else if (!"pendding".equals(parent.get("status")) && !"running".equals(parent.get("status"))) {
-                t.put("status", "skipped");
+                // as docs/api.md: the reference's stopped, marked skipped, the parent named
+                t.put("status", "stopped");
+                t.put("skipped", "true");
                 t.put("flag", "false");
-                t.put("error", "skipped: depend task " + parent.get("id")
-                        + ("skipped".equals(parent.get("status")) ? " was skipped" : " failed"));
+                t.put("error", ErrorCode.STOP_TASK_ERROR.text("skipped: depend task " + parent.get("id")
+                        + ("true".equals(parent.get("skipped")) ? " was skipped" : " failed")));
             }
         }
         if (q.tasks.values().stream().noneMatch(t -> "pendding".equals(t.get("status")) || "running".equals(t.get("status")))) {

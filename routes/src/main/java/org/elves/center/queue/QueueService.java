@@ -32,13 +32,15 @@ import static org.elves.center.queue.QueueStore.FINISH;
 import static org.elves.center.queue.QueueStore.FINISHED;
 import static org.elves.center.queue.QueueStore.PENDDING;
 import static org.elves.center.queue.QueueStore.RUNNING;
-import static org.elves.center.queue.QueueStore.SKIPPED;
+import static org.elves.center.queue.QueueStore.SKIPPED_MARK;
 import static org.elves.center.queue.QueueStore.STOPPED;
 
 /**
  * The Queue component's handlers (reference §4.2.2, §6.3) and its rules for the gaps G15-G18:
  * a task is released only when its parent finished with flag "true" and worker_flag "1"; the
- * descendants of any other outcome end as {@code skipped}; a parent must be in the same queue;
+ * descendants of any other outcome end {@code stopped}, marked skipped (G16: the reference's
+ * terminal state, so original clients that poll until every task is finish or stopped end; the
+ * error names the parent, and /queue/result adds {@code "skipped":"true"}); a parent must be in the same queue;
  * a stopped queue stays stopped. Tasks go to the Scheduler as asyncJob casts, at most
  * {@code elves.queue.agent-concurrency} running per agent; the jobs a handler releases are left
  * in the exchange property {@link #JOBS} for route queue.send-jobs.
@@ -243,8 +245,9 @@ public class QueueService {
         Map<String, List<String>> runningByIp = new LinkedHashMap<>();
         Map<String, List<String>> stoppedByIp = new LinkedHashMap<>();
         for (Document task : store.tasksOf(queueId)) {
-            states.put(task.getString("_id"), task.getString("status"));
-            if (STOPPED.equals(task.getString("status"))) {
+            String status = QueueStore.answeredStatus(task);
+            states.put(task.getString("_id"), status);
+            if (STOPPED.equals(status)) {
                 stoppedByIp.computeIfAbsent(task.getString("ip"), ip -> new ArrayList<>()).add(task.getString("_id"));
             }
             if (RUNNING.equals(task.getString("status"))) {
@@ -270,7 +273,7 @@ public class QueueService {
         for (Document task : store.tasksOf(queueId)) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("id", task.getString("_id"));
-            r.put("status", task.getString("status"));
+            r.put("status", QueueStore.answeredStatus(task));
             // not in the reference's record, but a result table without the agent is hard to read
             r.put("ip", text(task.get("ip")));
             for (String field : List.of("depend_task_id", "flag", "error", "worker_flag", "worker_message", "worker_costtime")) {
@@ -280,6 +283,10 @@ public class QueueService {
                 for (String field : PROCESSOR_FIELDS) {
                     r.put(field, text(task.get(field)));
                 }
+            }
+            if (QueueStore.isSkipped(task)) {
+                // ours, only on these: tells a stopped task that never ran for its parent from one the stop ended
+                r.put(SKIPPED_MARK, "true");
             }
             records.put(task.getString("_id"), r);
         }
@@ -360,7 +367,7 @@ public class QueueService {
                 }
             }
         } else {
-            skipDescendants(task, "skipped: depend task " + id + " failed", now);
+            skipDescendants(task, skipReason(id, "failed"), now);
         }
         return new Outcome(null, send(ips));
     }
@@ -596,9 +603,9 @@ public class QueueService {
                         && "1".equals(text(parent.get("worker_flag")))) {
                     store.makeReady(queueId, eq("_id", child.getString("_id")), now);
                 } else if (FINISH.equals(status)) {
-                    skipDescendants(parent, "skipped: depend task " + parentId + " failed", now);
-                } else if (SKIPPED.equals(status) || STOPPED.equals(status)) {
-                    skipDescendants(parent, "skipped: depend task " + parentId + " was " + status, now);
+                    skipDescendants(parent, skipReason(parentId, "failed"), now);
+                } else if (STOPPED.equals(QueueStore.answeredStatus(parent))) {
+                    skipDescendants(parent, skipReason(parentId, QueueStore.isSkipped(parent) ? "was skipped" : "was stopped"), now);
                 }
             }
             if (store.countOpenTasks(queueId) == 0) {
@@ -607,15 +614,23 @@ public class QueueService {
         }
     }
 
-    /** Every descendant still pendding ends skipped; it never runs (G16). */
+    /** Every descendant still pendding ends stopped, marked skipped; it never runs (G16). */
     private void skipDescendants(Document parent, String reason, long now) {
         for (String childId : childIds(parent)) {
-            if (store.endPendding(childId, SKIPPED, reason, now)) {
+            if (store.skipPendding(childId, reason, now)) {
                 Document child = store.task(childId);
                 closed(child.getString("queue_id"), 1, now);
-                skipDescendants(child, "skipped: depend task " + childId + " was skipped", now);
+                skipDescendants(child, skipReason(childId, "was skipped"), now);
             }
         }
+    }
+
+    /**
+     * The error of a task skipped for its parent: [412.3] Stop Task Error, the reference's code
+     * for a task ended stopped (which the original never produced, G7); not 412.4, the parent exists.
+     */
+    private static String skipReason(String parentId, String what) {
+        return ErrorCode.STOP_TASK_ERROR.text("skipped: depend task " + parentId + " " + what);
     }
 
     /** Claims ready tasks of these agents up to the concurrency bound; their asyncJob bodies. */

@@ -46,8 +46,15 @@ public class QueueStore {
     public static final String FINISHED = "finished";
     /** task only: the worker's result (or a failure) was recorded. */
     public static final String FINISH = "finish";
-    /** task only: never run because a task it depends on did not succeed (our addition, G16). */
-    public static final String SKIPPED = "skipped";
+    /**
+     * Stored-data compatibility: before issue 12 a task whose parent did not succeed was stored
+     * with this status, a word original clients do not know. Such tasks are now stored
+     * {@link #STOPPED} with {@link #SKIPPED_MARK} "true" (G16); documents stored before still say
+     * {@code skipped} and are answered in the new form ({@link #answeredStatus}, {@link #isSkipped}).
+     */
+    public static final String LEGACY_SKIPPED = "skipped";
+    /** Task field (and /queue/result field) "true": stopped because a task it depends on did not succeed. */
+    public static final String SKIPPED_MARK = "skipped";
 
     private final MongoCollection<Document> queues;
     private final MongoCollection<Document> tasks;
@@ -217,17 +224,34 @@ public class QueueStore {
                 .into(new ArrayList<>());
     }
 
-    /** Ends a task that was never sent; false when it is no longer pendding. */
-    boolean endPendding(String id, String status, String error, long now) {
-        return tasks.updateOne(and(eq("_id", id), eq("status", PENDDING)), Updates.combine(
-                Updates.set("status", status), Updates.set("flag", "false"), Updates.set("error", error),
-                Updates.set("exec_finish_time", now))).getModifiedCount() == 1;
+    /**
+     * Ends a task that was never sent because a task it depends on did not succeed: stopped,
+     * marked skipped; false when it is no longer pendding.
+     */
+    boolean skipPendding(String id, String error, long now) {
+        return tasks.updateOne(and(eq("_id", id), eq("status", PENDDING)),
+                Updates.combine(stopped(error, now), Updates.set(SKIPPED_MARK, "true"))).getModifiedCount() == 1;
     }
 
     void stopPendding(String queueId, String error, long now) {
-        tasks.updateMany(and(eq("queue_id", queueId), eq("status", PENDDING)), Updates.combine(
-                Updates.set("status", STOPPED), Updates.set("flag", "false"), Updates.set("error", error),
-                Updates.set("exec_finish_time", now)));
+        tasks.updateMany(and(eq("queue_id", queueId), eq("status", PENDDING)), stopped(error, now));
+    }
+
+    /** The fields of a task that ends {@code stopped} without having been sent. */
+    private static Bson stopped(String error, long now) {
+        return Updates.combine(Updates.set("status", STOPPED), Updates.set("flag", "false"),
+                Updates.set("error", error), Updates.set("exec_finish_time", now));
+    }
+
+    /** The status a task is answered with: a legacy {@code skipped} one is {@code stopped}. */
+    static String answeredStatus(Document task) {
+        String status = task.getString("status");
+        return LEGACY_SKIPPED.equals(status) ? STOPPED : status;
+    }
+
+    /** Whether the task ended because a task it depends on did not succeed (either stored form). */
+    static boolean isSkipped(Document task) {
+        return LEGACY_SKIPPED.equals(task.getString("status")) || "true".equals(task.get(SKIPPED_MARK));
     }
 
     /** Notes that a running task was sent again; false when it is no longer running. */

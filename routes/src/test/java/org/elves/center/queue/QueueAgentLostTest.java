@@ -90,7 +90,7 @@ class QueueAgentLostTest {
         assertEquals("-1", record.get("worker_flag"));
         assertEquals("[410.3]Agent Lost While Running: sent to " + IP + " at " + ElvesTime.format(sent)
                 + "; unreachable since " + ElvesTime.format(lost) + "; no result", record.get("error"));
-        assertEquals("skipped", q.status(b));
+        QueueFixture.assertSkipped(q.record(queue, b), a, "failed");
         assertEquals("finished", q.queueStatus(queue));
     }
 

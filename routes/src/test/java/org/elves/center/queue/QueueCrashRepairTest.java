@@ -165,10 +165,8 @@ class QueueCrashRepairTest {
         assertEquals(List.of(b), sweep(), "a succeeded: b released and sent; a and f not sent again");
         assertEquals("running", q.status(b));
         assertEquals("pendding", q.status(c));
-        assertEquals("skipped", q.status(g));
-        assertEquals("skipped: depend task " + f + " failed", q.task(g).getString("error"));
-        assertEquals("skipped", q.status(h));
-        assertEquals("skipped: depend task " + g + " was skipped", q.task(h).getString("error"));
+        QueueFixture.assertSkipped(q.record(queue, g), f, "failed");
+        QueueFixture.assertSkipped(q.record(queue, h), g, "was skipped");
         assertEquals(2L, q.open(queue), "the two skipped tasks are counted once each");
         assertEquals(List.of(), sweep());
         assertEquals(2L, q.open(queue));
@@ -215,7 +213,7 @@ class QueueCrashRepairTest {
             commit(queue);
             recordDirectly(a, "true", "0");
             q.tasksCollection.updateOne(and(eq("_id", b), eq("status", QueueStore.PENDDING)),
-                    combine(set("status", QueueStore.SKIPPED), set("flag", "false"), set("error", "skipped: depend task " + a + " failed")));
+                    combine(set("status", QueueStore.LEGACY_SKIPPED), set("flag", "false"), set("error", "skipped: depend task " + a + " failed")));
             q.agentsCollection.updateOne(eq("_id", IP), pull("running", a));
             q.queuesCollection.updateOne(eq("_id", queue), open == null
                     ? unset("open") : set("open", open));
@@ -233,11 +231,37 @@ class QueueCrashRepairTest {
         for (String id : tasks) {
             assertEquals(before.get(id), q.task(id), "task " + id + " untouched");
         }
+        // stored before issue 12 as "skipped" (and left untouched): answered in the new form
+        Map<String, Object> legacy = q.record(queues.get(0), tasks.get(1));
+        assertEquals("stopped", legacy.get("status"));
+        assertEquals("true", legacy.get("skipped"));
         // a finished queue is left as it is
         q.now.addAndGet(1_000);
         assertEquals(List.of(), q.restart().sweep(q.now.get()).jobs());
         assertEquals(q.now.get() - 1_000, q.store.queue(queues.get(0)).getLong("finish_time"));
         assertSentOnce(tasks.stream().filter(id -> "finish".equals(q.status(id))).toList());
+    }
+
+    @Test
+    void aChildOfATaskStoredSkippedBeforeIssue12IsSkippedInTheNewFormAfterARestart() {
+        String queue = q.create();
+        String a = q.add(queue, IP, "");
+        String b = q.add(queue, IP, a);
+        String c = q.add(queue, IP, b);
+        assertEquals(List.of(a), commit(queue));
+        // an older Queue skipped b in the old form, then was killed before reaching c
+        recordDirectly(a, "true", "0");
+        q.tasksCollection.updateOne(eq("_id", b), combine(set("status", QueueStore.LEGACY_SKIPPED),
+                set("flag", "false"), set("error", "skipped: depend task " + a + " failed")));
+        q.agentsCollection.updateOne(eq("_id", IP), pull("running", a));
+        q.queuesCollection.updateOne(eq("_id", queue), inc("open", -2L));
+
+        q.restart();
+        assertEquals(List.of(), sweep(), "nothing of a failed chain is sent");
+        QueueFixture.assertSkipped(q.record(queue, c), b, "was skipped");
+        assertEquals("stopped", q.record(queue, b).get("status"));
+        assertEquals("finished", q.queueStatus(queue));
+        assertEquals(0L, q.open(queue));
     }
 
     @Test
@@ -301,7 +325,7 @@ class QueueCrashRepairTest {
         // a ended (slot held); c ended while its id stayed in the ready list (a stale id)
         recordDirectly(a, "true", "1");
         q.queuesCollection.updateOne(eq("_id", queue), inc("open", -1L));
-        assertTrue(q.store.endPendding(c, QueueStore.STOPPED, "stopped", q.now.get()));
+        assertTrue(q.store.skipPendding(c, "skipped", q.now.get()));
         q.queuesCollection.updateOne(eq("_id", queue), inc("open", -1L));
 
         assertEquals(List.of(d), sweep(), "c is dropped, d takes a's slot");

@@ -153,6 +153,17 @@ final class QueueFixture implements AutoCloseable {
         return (Map<String, Object>) ((Map<String, Object>) reply.get("result")).get(task);
     }
 
+    /**
+     * The record of a task skipped for its parent (G16): the reference's {@code stopped}, marked
+     * {@code "skipped":"true"}, never delivered, its error naming the parent ("failed", "was skipped").
+     */
+    static void assertSkipped(Map<String, Object> record, String parentId, String what) {
+        assertEquals("stopped", record.get("status"), String.valueOf(record));
+        assertEquals("true", record.get("skipped"), String.valueOf(record));
+        assertEquals("false", record.get("flag"), String.valueOf(record));
+        assertEquals("[412.3]Stop Task Error: skipped: depend task " + parentId + " " + what, record.get("error"));
+    }
+
     List<String> running(String ip) {
         return list(ip, "running");
     }

@@ -90,10 +90,9 @@ class QueueServiceTest {
         // the worker ran and said false: success is flag true and worker_flag 1 only (G15)
         Map<String, Object> failed = TaskResults.delivered(a, new Reinstruct(null, 0, 3, "no"));
         assertTrue(queues.result(failed, now.get()).jobs().isEmpty());
-        assertEquals("skipped", status(q, b));
-        assertEquals("skipped: depend task " + a + " failed", record(q, b).get("error"));
-        assertEquals("skipped", status(q, c));
-        assertEquals("skipped: depend task " + b + " was skipped", record(q, c).get("error"));
+        QueueFixture.assertSkipped(record(q, b), a, "failed");
+        QueueFixture.assertSkipped(record(q, c), b, "was skipped");
+        assertEquals(null, record(q, sibling).get("skipped"), "the mark is on skipped tasks only");
         assertEquals("running", store.queue(q).getString("status"));
         queues.result(ok(sibling), now.get());
         assertEquals("finished", store.queue(q).getString("status"));
@@ -143,7 +142,7 @@ class QueueServiceTest {
         assertEquals("-1", record.get("worker_flag"));
         assertEquals("false", record.get("flag"));
         assertTrue(String.valueOf(record.get("error")).startsWith("[410.2]Agent Answer Timeout: "), record.toString());
-        assertEquals("skipped", status(q, b));
+        QueueFixture.assertSkipped(record(q, b), a, "failed");
         // the late result is ignored
         queues.result(ok(a), now.get());
         assertEquals("-1", record(q, a).get("worker_flag"));
