@@ -32,7 +32,7 @@ echo "JVM options: $(tr '\0' ' ' < "/proc/$pid/cmdline" | sed 's/ -jar .*//; s/^
 echo "standalone RSS at start (after the first call): $(rss_mib $pid) MiB"
 
 # The same call, repeated from 4 parallel clients; each call's status and time for the latency
-# figures. The banner's URL is signed for 3 minutes: batches of 500 calls, each with the URL signed
+# figures. The banner's URL is signed for 3 minutes: batches of 200 calls, each with the URL signed
 # afresh (the MD5 signature of docs/api.md with the home's key).
 key=$(sed -n 's/^auth_key=//p' "$home/credentials.properties")
 resign() {
@@ -49,8 +49,8 @@ EOF
 }
 times="$home/times"
 : > "$times"
-for ((done_calls = 0; done_calls < calls; done_calls += 500)); do
-  batch=$(( calls - done_calls < 500 ? calls - done_calls : 500 ))
+for ((done_calls = 0; done_calls < calls; done_calls += 200)); do
+  batch=$(( calls - done_calls < 200 ? calls - done_calls : 200 ))
   seq 1 "$batch" | xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$(resign)" >> "$times"
 done
 failed=$(awk '$1 != 200' "$times" | wc -l)

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * under ELVES_HOME (apps' scripts, properties), newer than the jar, does not make it rebuild, and a
  * command's {@code --json} output on stdout is JSON only.
  */
-@Timeout(value = 420, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LauncherTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path BUILT_JAR = ROOT.resolve("cli/target/elves.jar");
@@ -45,28 +45,23 @@ class LauncherTest {
         FileTime built = Files.getLastModifiedTime(BUILT_JAR);
         FileTime installed = Files.getLastModifiedTime(RUN_JAR);
 
-        // The default home (.elves/ in the checkout) and a home that is not a dot-directory and sits
-        // inside a module, where only ELVES_HOME itself tells data from sources.
+        // The default home (.elves/ in the checkout), then a home that is not a dot-directory and
+        // sits inside a module, where only ELVES_HOME itself tells data from sources (which is why
+        // its data is written only for the run that names it).
         String tag = "launcher-test-" + UUID.randomUUID();
         Path defaultHomeData = ROOT.resolve(".elves").resolve(tag);
         Path moduleHome = ROOT.resolve("apps").resolve(tag);
         try {
-            for (Path home : List.of(defaultHomeData, moduleHome)) {
-                writeNewerThan(built, home.resolve("agent/apps/x/app-worker.py"), "print('an agent app')\n");
-                writeNewerThan(built, home.resolve("agent/apps/x/app-worker.sh"), "echo an agent app\n");
-                writeNewerThan(built, home.resolve("agent/agent.properties"), "written=by the agent\n");
-                writeNewerThan(built, home.resolve("routes/route.yaml"), "- route: {}\n");
-                writeNewerThan(built, home.resolve("src/main/java/Data.java"), "class Data {}\n");
-            }
-            // a stopped center: the port of a closed socket
-            writeNewerThan(built, moduleHome.resolve("credentials.properties"),
-                    "api=http://127.0.0.1:" + freePort() + "\nauth_id=0123456789ABCDEF\nauth_key=0123456789abcdef0123456789abcdef\n");
-
-            Run defaultHome = launcher(Map.of(), 60, "--help");
+            writeHomeData(built, defaultHomeData);
+            Run defaultHome = launcher(Map.of(), 120, "--help");
             assertEquals(0, defaultHome.exit(), defaultHome.stderr());
             assertFalse(defaultHome.stderr().contains("building"), defaultHome.stderr());
 
-            Run exec = launcher(Map.of("ELVES_HOME", moduleHome.toString()), 60,
+            writeHomeData(built, moduleHome);
+            // a stopped center: the port of a closed socket
+            writeNewerThan(built, moduleHome.resolve("credentials.properties"),
+                    "api=http://127.0.0.1:" + freePort() + "\nauth_id=0123456789ABCDEF\nauth_key=0123456789abcdef0123456789abcdef\n");
+            Run exec = launcher(Map.of("ELVES_HOME", moduleHome.toString()), 120,
                     "exec", "--ip", "127.0.0.1", "--app", "apptest", "--func", "helloword", "--json");
             assertEquals(3, exec.exit(), exec.stdout() + exec.stderr());
             assertFalse(exec.stderr().contains("building"), exec.stderr());
@@ -96,6 +91,8 @@ class LauncherTest {
             builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                // the launcher's children too (a Maven build, the JVM), not only the shell
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 throw new AssertionError("./elves " + String.join(" ", args) + " still runs after " + seconds
                         + " s:\n" + Files.readString(err));
@@ -105,6 +102,15 @@ class LauncherTest {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** What a running center and agent leave in their home: apps' scripts, properties, routes. */
+    private static void writeHomeData(FileTime jar, Path home) throws IOException {
+        writeNewerThan(jar, home.resolve("agent/apps/x/app-worker.py"), "print('an agent app')\n");
+        writeNewerThan(jar, home.resolve("agent/apps/x/app-worker.sh"), "echo an agent app\n");
+        writeNewerThan(jar, home.resolve("agent/agent.properties"), "written=by the agent\n");
+        writeNewerThan(jar, home.resolve("routes/route.yaml"), "- route: {}\n");
+        writeNewerThan(jar, home.resolve("src/main/java/Data.java"), "class Data {}\n");
     }
 
     /** A file as a center or agent writes it, a minute newer than the jar so no clock tick hides it. */
