@@ -52,6 +52,7 @@ times="$home/times"
 for ((done_calls = 0; done_calls < calls; done_calls += 200)); do
   batch=$(( calls - done_calls < 200 ? calls - done_calls : 200 ))
   seq 1 "$batch" | xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$(resign)" >> "$times"
+  echo "  after $(( done_calls + batch )) calls: RSS $(rss_mib $pid) MiB" >&2
 done
 failed=$(awk '$1 != 200' "$times" | wc -l)
 p() { awk '{print $2}' "$times" | sort -n | awk -v q="$1" '{a[NR]=$1} END {printf "%.1f", a[int((NR - 1) * q) + 1] * 1000}'; }
