@@ -25,7 +25,8 @@ until grep -q "Ctrl-C stops everything" "$home/out.log"; do
 done
 # the banner's signed curl call runs the Python example app
 url=$(sed -n "s/^ *curl -s '\\(.*\\)'$/\\1/p" "$home/out.log")
-curl -s "$url" | grep -q '"worker_flag":"1"' || { echo "first call failed"; exit 1; }
+first=$(curl -s "$url")
+[[ "$first" == *'"worker_flag":"1"'* ]] || { echo "first call failed: $first"; tail -n 30 "$home/out.log"; exit 1; }
 end=$(date +%s%N)
 echo "standalone start to first answered task: $(( (end - start) / 1000000 )) ms"
 echo "JVM options: $(tr '\0' ' ' < "/proc/$pid/cmdline" | sed 's/ -jar .*//; s/^java //')"
