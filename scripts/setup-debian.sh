@@ -1,30 +1,43 @@
 #!/usr/bin/env bash
-# Installs and starts what Elves needs on Debian: a JDK 17+, Maven, Python 3 (SDK) with python3-thrift, Debian's
-# thrift-compiler (to check the generated code), Chromium (the admin page's headless browser test) and RabbitMQ,
-# which it starts when it is down.
+# Installs and starts what Elves needs on Debian.
+#   scripts/setup-debian.sh               what running needs (`./elves standalone`, the CLI): a JDK 17+,
+#                                         Maven (the launcher builds), Python 3 with python3-thrift (the
+#                                         example and SDK apps) and RabbitMQ, which it starts when it is down
+#   scripts/setup-debian.sh --for-tests   also what only the tests need (`./elves test`, CI): Debian's
+#                                         thrift-compiler (to check the generated code), Node (the admin
+#                                         page's signing test) and Chromium (its headless browser test)
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
+
+for_tests=false
+case "${1:-}" in
+  --for-tests) for_tests=true ;;
+  "") ;;
+  *) echo "usage: $0 [--for-tests]" >&2; exit 2 ;;
+esac
 
 need=()
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v python3 >/dev/null || need+=(python3)
-command -v thrift >/dev/null || need+=(thrift-compiler)
 # the Python processor SDK (apps/sdk/python/processor) needs Debian's Thrift library for python3
 /usr/bin/python3 -c "import thrift" 2>/dev/null || python3 -c "import thrift" 2>/dev/null || need+=(python3-thrift)
 command -v rabbitmq-server >/dev/null || [ -x /usr/sbin/rabbitmq-server ] || need+=(rabbitmq-server)
-# Node runs the admin page's signing test (routes AdminPageScriptTest)
-command -v node >/dev/null || need+=(nodejs)
-# headless Chromium for the admin page's browser test (integration-tests AdminPageTest)
-command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
+if $for_tests; then
+  command -v thrift >/dev/null || need+=(thrift-compiler)
+  # Node runs the admin page's signing test (routes AdminPageScriptTest)
+  command -v node >/dev/null || need+=(nodejs)
+  # headless Chromium for the admin page's browser test (integration-tests AdminPageTest)
+  command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
   echo "elves setup: installing ${need[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 rabbit_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
