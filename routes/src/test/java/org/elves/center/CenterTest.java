@@ -19,8 +19,6 @@ import org.elves.protocol.thrift.Reinstruct;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -85,13 +83,7 @@ class CenterTest {
         if (agent != null) {
             agent.stop();
         }
-        CachingConnectionFactory f = new CachingConnectionFactory("127.0.0.1", 5672);
-        RabbitAdmin admin = new RabbitAdmin(f);
-        for (String q : List.of("scheduler", "heartbeat")) {
-            admin.deleteQueue(PREFIX + q);
-        }
-        admin.deleteExchange(PREFIX + "elves");
-        f.destroy();
+        TestNamespace.delete(PREFIX, List.of("scheduler", "heartbeat"));
         if (config != null) {
             config.close();
         }

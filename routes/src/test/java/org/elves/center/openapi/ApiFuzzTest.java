@@ -2,6 +2,7 @@ package org.elves.center.openapi;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.elves.center.TestNamespace;
 import org.elves.center.Center;
 import org.elves.center.Component;
 import org.elves.config.ElvesConfig;
@@ -12,8 +13,6 @@ import org.elves.protocol.TaskIds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -78,13 +77,7 @@ class ApiFuzzTest {
         if (center != null) {
             center.close();
         }
-        CachingConnectionFactory f = new CachingConnectionFactory("127.0.0.1", 5672);
-        RabbitAdmin admin = new RabbitAdmin(f);
-        for (String q : List.of("heartbeat", "supervisor", "openapi")) {
-            admin.deleteQueue(PREFIX + q);
-        }
-        admin.deleteExchange(PREFIX + "elves");
-        f.destroy();
+        TestNamespace.delete(PREFIX, List.of("heartbeat", "supervisor", "openapi"));
         if (config != null) {
             config.close();
         }

@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.transport.TSocket;
+import org.elves.center.TestNamespace;
 import org.elves.center.Center;
 import org.elves.center.Component;
 import org.elves.config.ElvesConfig;
@@ -18,8 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -116,13 +115,7 @@ class CronRoutesTest {
         if (center != null) {
             center.close();
         }
-        CachingConnectionFactory f = new CachingConnectionFactory("127.0.0.1", 5672);
-        RabbitAdmin admin = new RabbitAdmin(f);
-        for (String q : List.of("heartbeat", "cron", "openapi")) {
-            admin.deleteQueue(PREFIX + q);
-        }
-        admin.deleteExchange(PREFIX + "elves");
-        f.destroy();
+        TestNamespace.delete(PREFIX, List.of("heartbeat", "cron", "openapi"));
         if (config != null) {
             config.close();
         }

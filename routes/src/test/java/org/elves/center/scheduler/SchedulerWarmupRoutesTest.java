@@ -8,6 +8,7 @@ import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.server.TServer;
 import org.apache.thrift.server.TThreadPoolServer;
 import org.apache.thrift.transport.TServerSocket;
+import org.elves.center.TestNamespace;
 import org.elves.center.Center;
 import org.elves.center.Component;
 import org.elves.center.heartbeat.AgentRegistry;
@@ -22,8 +23,6 @@ import org.elves.protocol.thrift.Reinstruct;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -142,13 +141,7 @@ class SchedulerWarmupRoutesTest {
         if (agent != null) {
             agent.stop();
         }
-        CachingConnectionFactory f = new CachingConnectionFactory("127.0.0.1", 5672);
-        RabbitAdmin admin = new RabbitAdmin(f);
-        for (String q : List.of("scheduler", "heartbeat", "queue")) {
-            admin.deleteQueue(PREFIX + q);
-        }
-        admin.deleteExchange(PREFIX + "elves");
-        f.destroy();
+        TestNamespace.delete(PREFIX, List.of("scheduler", "heartbeat", "queue"));
         if (config != null) {
             config.close();
         }
