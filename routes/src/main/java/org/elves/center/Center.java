@@ -5,6 +5,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.elves.center.common.CommonConfiguration;
+import org.elves.center.http.CenterHttpServer;
 import org.elves.config.ElvesConfig;
 import org.elves.config.InstanceRegistration;
 import org.elves.config.LocalInstance;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -75,16 +77,12 @@ public final class Center implements AutoCloseable {
         // run); inbox messages are acknowledged only when handled, so a stop may cut them short
         main.addInitialProperty("camel.main.shutdown-timeout", config.get("elves.shutdown-timeout-s", "5"));
         configureReload(main, config, components);
-        if (components.contains(Component.OPENAPI)) {
-            main.addInitialProperty("camel.server.enabled", "true");
-            main.addInitialProperty("camel.server.host", config.get("elves.openapi.host", "127.0.0.1"));
-            main.addInitialProperty("camel.server.port", config.get("elves.openapi.port", "9091"));
-        } else if (components.contains(Component.SUPERVISOR)) {
-            // packages and the admin page: on OpenAPI's server when both run here, else on their own
-            main.addInitialProperty("camel.server.enabled", "true");
-            main.addInitialProperty("camel.server.host", config.get("elves.supervisor.host", "127.0.0.1"));
-            main.addInitialProperty("camel.server.port", config.get("elves.supervisor.port", "9092"));
-        }
+        httpServer(config, components).ifPresent(server -> main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                server.addTo(m.getCamelContext());
+            }
+        }));
         main.start();
         List<InstanceRegistration> registrations = new ArrayList<>();
         for (Component c : components) {
@@ -164,6 +162,19 @@ public final class Center implements AutoCloseable {
         main.addInitialProperty("camel.main.routes-reload-pattern", "*.camel.yaml");
         // otherwise an edit of one file removes every route, those of the other files too
         main.addInitialProperty("camel.main.routes-reload-remove-all-routes", "false");
+    }
+
+    /** The API's server when OpenAPI runs here; else the Supervisor's own (packages, admin page). */
+    private static Optional<CenterHttpServer> httpServer(ElvesConfig config, List<Component> components) {
+        if (components.contains(Component.OPENAPI)) {
+            return Optional.of(CenterHttpServer.of(config, config.get("elves.openapi.host", "127.0.0.1"),
+                    config.getInt("elves.openapi.port", 9091)));
+        }
+        if (components.contains(Component.SUPERVISOR)) {
+            return Optional.of(CenterHttpServer.of(config, config.get("elves.supervisor.host", "127.0.0.1"),
+                    config.getInt("elves.supervisor.port", 9092)));
+        }
+        return Optional.empty();
     }
 
     /** Vert.x logs a taken port and carries on without a server; refuse to start instead. */

@@ -8,12 +8,6 @@ import org.elves.config.ElvesConfig;
 /** OpenAPI: the signed REST entry of the center (reference §3). */
 public class OpenApiConfiguration implements CamelConfiguration {
 
-    /** Malformed requests that fail before any route runs are answered in the envelope too. */
-    @Override
-    public void configure(org.apache.camel.CamelContext camelContext) throws Exception {
-        camelContext.addStartupListener(new HttpErrorEnvelopes());
-    }
-
     @BindToRegistry("apiKeys")
     public SupervisorKeys apiKeys(@BeanInject("elvesConfig") ElvesConfig config) {
         return new SupervisorKeys(config);

@@ -26,11 +26,15 @@ final class FuzzRequests {
             "/api/v2/admin/app/online", "/api/v2/admin/app/deploy", "/api/v2/admin/app/list",
             "/api/v2/admin/app/status", "/api/v2/admin/key/create", "/api/v2/admin/key/grant",
             "/api/v2/admin/key/revoke", "/api/v2/admin/key/rotate", "/api/v2/admin/key/list",
-            "/api/v2/admin/audit", "/packages/apptest/1.0.0", "/packages/" + MARKER + "/1.0");
+            "/api/v2/admin/audit", "/packages/apptest/1.0.0", "/packages/" + MARKER + "/1.0", "/packages/apptest_1.0.0.zip",
+            "/admin/", "/admin/index.html");
+    /** What a Supervisor running without OpenAPI serves. */
+    static final List<String> SUPERVISOR_PATHS = List.of("/packages/apptest/1.0.0", "/packages/" + MARKER + "/1.0",
+            "/packages/apptest_1.0.0.zip", "/admin/", "/admin/index.html", "/api/v2/info/app");
 
     /**
      * The kinds of damage; {@link #oversize} ones may meet a bare 413, 414 or 431 from the HTTP layer
-     * (a deep JSON in the query makes a request line over Vert.x's 4 KiB).
+     * (a request line, header block or body over 64 KiB).
      */
     enum Kind {
         CONTROL_RAW(false), CONTROL_ESCAPED(false), BAD_ESCAPE(false), BAD_UTF8(false), OVERSIZE_VALUE(true),

@@ -1,0 +1,124 @@
+package org.elves.center.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.elves.config.ElvesConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The center's HTTP server (OpenAPI, the Supervisor's packages and admin page): camel-platform-http's
+ * Vert.x server with the limits and answers the API needs. Camel builds its server with Vert.x's
+ * default options (4 KiB request line, 8 KiB headers) and Vert.x's bare 400 for a request it
+ * cannot parse, and offers no setting for either; this subclass only replaces how the server is
+ * listened on, everything else (router, body handler, the consumers) stays Camel's.
+ */
+public final class CenterHttpServer extends VertxPlatformHttpServer {
+    private static final Logger LOG = LoggerFactory.getLogger(CenterHttpServer.class);
+    private static final long LISTEN_TIMEOUT_S = 30;
+
+    private final VertxPlatformHttpServerConfiguration configuration;
+    private final HttpLimits limits;
+    private final String host;
+    private final int port;
+    private volatile HttpServer listening;
+    private volatile Vertx ownVertx;
+
+    private CenterHttpServer(VertxPlatformHttpServerConfiguration configuration, HttpLimits limits) {
+        super(configuration);
+        this.configuration = configuration;
+        this.limits = limits;
+        this.host = configuration.getBindHost();
+        this.port = configuration.getBindPort();
+    }
+
+    /** The server on host:port with the limits of {@code elves.http.*}. */
+    public static CenterHttpServer of(ElvesConfig config, String host, int port) {
+        HttpLimits limits = HttpLimits.of(config);
+        VertxPlatformHttpServerConfiguration configuration = new VertxPlatformHttpServerConfiguration();
+        configuration.setBindHost(host);
+        configuration.setBindPort(port);
+        configuration.setMaxBodySize(limits.maxBodyBytes());
+        return new CenterHttpServer(configuration, limits);
+    }
+
+    /**
+     * Binds it (platform-http's consumers find their port through the bound configuration, and
+     * are created before services start) and lets the context start and stop it.
+     */
+    public void addTo(CamelContext context) {
+        context.getRegistry().bind("elvesHttpServerConfiguration", configuration);
+        try {
+            context.addService(this);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the HTTP server to the context", e);
+        }
+    }
+
+    @Override
+    protected void startServer() throws Exception {
+        Router router = VertxPlatformHttpRouter.lookup(getCamelContext(), VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        HttpErrorEnvelopes.install(router, limits);
+        HttpServerOptions options = new HttpServerOptions()
+                .setMaxInitialLineLength(limits.maxLineBytes())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxFormAttributeSize(limits.maxFormFieldBytes());
+        HttpServer server = getVertx().createHttpServer(options)
+                .invalidRequestHandler(HttpErrorEnvelopes::invalid)
+                .requestHandler(router);
+        listening = server.listen(port, host).toCompletionStage().toCompletableFuture()
+                .get(LISTEN_TIMEOUT_S, TimeUnit.SECONDS);
+        LOG.info("HTTP server listening on {}:{}", host, listening.actualPort());
+    }
+
+    @Override
+    protected void stopServer() {
+        HttpServer server = listening;
+        listening = null;
+        if (server == null) {
+            return;
+        }
+        // as Camel's own server does: a context started again binds a new router to a new component
+        getCamelContext().removeComponent(PlatformHttpConstants.PLATFORM_HTTP_COMPONENT_NAME);
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(LISTEN_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("HTTP server did not close cleanly: {}", e.toString());
+        }
+    }
+
+    @Override
+    protected Vertx createVertxInstance() {
+        ownVertx = super.createVertxInstance();
+        return ownVertx;
+    }
+
+    /** Closes the Vert.x this server made (Camel's own leaves it running, with its threads). */
+    @Override
+    protected void stopVertx() {
+        Vertx vertx = ownVertx;
+        ownVertx = null;
+        if (vertx == null) {
+            return;
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(LISTEN_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+        }
+    }
+
+    @Override
+    public HttpServer getServer() {
+        return listening;
+    }
+}
