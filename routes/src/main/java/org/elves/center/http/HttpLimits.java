@@ -3,28 +3,26 @@ package org.elves.center.http;
 import org.elves.config.ElvesConfig;
 
 /**
- * What one HTTP request may carry. Line and headers are refused by Vert.x past their limit (414,
- * 431); a body past {@code maxBodyBytes} by the body handler. A package upload is the one body
- * allowed up to the Supervisor's package limit; every other path is refused past
- * {@code maxApiBodyBytes} on its Content-Length, before the body is read into memory.
+ * What one HTTP request may carry ({@code elves.http.*}). Line and headers past their limit are
+ * refused by Netty's decoder, a body past {@code maxBodyBytes} by the body handler. A package
+ * upload is the one body allowed up to {@code elves.http.max-upload-bytes} (the Supervisor checks
+ * the package's own limit); every other path is refused past {@code maxApiBodyBytes} on its
+ * Content-Length, before the body is read into memory.
  */
 public record HttpLimits(int maxLineBytes, int maxHeaderBytes, int maxFormFieldBytes, long maxApiBodyBytes,
                          long maxBodyBytes, String uploadPath) {
 
     /** The path whose body is a package. */
     public static final String UPLOAD_PATH = "/api/v2/admin/app/upload";
-    /** Room around a package for the upload's form or query. */
-    private static final long UPLOAD_MARGIN = 64 * 1024;
 
     public static HttpLimits of(ElvesConfig config) {
-        long packageBytes = config.getLong("elves.supervisor.max-package-bytes", 64L * 1024 * 1024);
-        long apiBody = config.getLong("elves.http.max-body-bytes", 1024 * 1024);
+        long apiBody = config.requireLong("elves.http.max-body-bytes");
         return new HttpLimits(
-                config.getInt("elves.http.max-line-bytes", 64 * 1024),
-                config.getInt("elves.http.max-header-bytes", 64 * 1024),
-                config.getInt("elves.http.max-form-field-bytes", 64 * 1024),
+                config.requireInt("elves.http.max-line-bytes"),
+                config.requireInt("elves.http.max-header-bytes"),
+                config.requireInt("elves.http.max-form-field-bytes"),
                 apiBody,
-                Math.max(apiBody, packageBytes + UPLOAD_MARGIN),
+                Math.max(apiBody, config.requireLong("elves.http.max-upload-bytes")),
                 UPLOAD_PATH);
     }
 
