@@ -36,6 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RealtimeTaskTest {
     private static final List<String> MACHINES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
+    /** More callers at once than any one pool in the path had by default (Vert.x 20, handlers 8). */
+    private static final int CALLERS_AT_ONCE = 40;
+    private static Path rendezvous;
     private static LocalCluster cluster;
     private static Api api;
 
@@ -44,15 +47,33 @@ class RealtimeTaskTest {
         cluster = LocalCluster.builder().components(List.of(Component.values())).start();
         Path apps = cluster.agentSettings("127.0.0.2").build().appsDir();
         ShellApps.write(apps.resolve("slowapp"), "sleep 30\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>late</ElvesWResult>'\n");
+        rendezvous = Files.createTempDirectory("elves-rendezvous");
+        for (String ip : MACHINES) {
+            // each worker checks in, then waits (at most 40 s) until all callers' workers run at once
+            ShellApps.write(cluster.agentSettings(ip).build().appsDir().resolve("meetapp"), """
+                    touch "%1$s/$$"
+                    i=0
+                    while [ "$(ls "%1$s" | wc -l)" -lt %2$d ] && [ $i -lt 400 ]; do sleep 0.1; i=$((i+1)); done
+                    echo "<ElvesWFlag>true</ElvesWFlag><ElvesWResult>$(ls "%1$s" | wc -l) met</ElvesWResult>"
+                    """.formatted(rendezvous, CALLERS_AT_ONCE));
+        }
         cluster.startAgents(MACHINES, b -> b);
         cluster.awaitOnline(MACHINES, Duration.ofSeconds(15));
         api = Api.of(cluster);
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (cluster != null) {
             cluster.close();
+        }
+        if (rendezvous != null) {
+            try (var files = Files.list(rendezvous)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(rendezvous);
         }
     }
 
@@ -65,6 +86,28 @@ class RealtimeTaskTest {
             assertEquals("hi " + ip, r.resultText("worker_message"));
             assertEquals(16, r.resultText("id").length());
             assertTrue(Integer.parseInt(r.resultText("worker_costtime")) >= 0);
+        }
+    }
+
+    @Test
+    void fortyCallersAtOnceAreServedTogetherNotInTurns() throws Exception {
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(CALLERS_AT_ONCE);
+        try {
+            List<java.util.concurrent.Future<ApiResponse>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < CALLERS_AT_ONCE; i++) {
+                String ip = MACHINES.get(i % MACHINES.size());
+                calls.add(callers.submit(() -> api.rt(ip, "meetapp", "meet", null, 60)));
+            }
+            List<String> answers = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<ApiResponse> call : calls) {
+                ApiResponse r = call.get(90, TimeUnit.SECONDS);
+                answers.add(r.ok() ? r.resultText("worker_message") : r.error());
+            }
+            // a call that had to wait for another to end finds fewer than all workers checked in
+            assertEquals(java.util.Collections.nCopies(CALLERS_AT_ONCE, CALLERS_AT_ONCE + " met"), answers,
+                    "every worker ran while all others did");
+        } finally {
+            callers.shutdownNow();
         }
     }
 

@@ -282,17 +282,20 @@ public final class AppRunner implements AutoCloseable {
 
     /**
      * Waits for a pipe of an exited worker to reach its end. On a loaded machine the reader thread
-     * may start late, and that is waited for; a reader that started and then got nothing for
-     * {@link #PIPE_STALL_NANOS} is blocked on a pipe that an orphan of the worker holds open.
+     * may start late, and that is waited for; so may the reading of the last bytes after the exit
+     * (forty workers ending at once on two cores: their readers are behind, not stalled). A reader
+     * that got nothing for {@link #PIPE_STALL_NANOS} since the exit (or its last bytes after it)
+     * is blocked on a pipe that an orphan of the worker holds open.
      */
-    private static boolean drained(Future<?> drain, CappedOutput output) throws InterruptedException {
-        long giveUpUnstarted = System.nanoTime() + READER_START_NANOS;
+    static boolean drained(Future<?> drain, CappedOutput output) throws InterruptedException {
+        long exited = System.nanoTime();
+        long giveUpUnstarted = exited + READER_START_NANOS;
         while (true) {
             try {
                 drain.get(POLL_NANOS, TimeUnit.NANOSECONDS);
                 return true;
             } catch (TimeoutException e) {
-                boolean stalled = output.started() ? output.idleNanos() > PIPE_STALL_NANOS
+                boolean stalled = output.started() ? output.idleNanosSince(exited) > PIPE_STALL_NANOS
                         : System.nanoTime() > giveUpUnstarted;
                 if (stalled) {
                     return false;

@@ -56,9 +56,13 @@ final class CappedOutput {
         return lastProgressNanos != 0;
     }
 
-    /** Nanoseconds since the reader started or last got bytes (meaningless before it started). */
-    long idleNanos() {
-        return System.nanoTime() - lastProgressNanos;
+    /**
+     * Nanoseconds without bytes counted from {@code sinceNanos} or the reader's last progress,
+     * whichever is later (meaningless before it started): a worker silent until its last line is
+     * not stalled because its reader waited long before it exited.
+     */
+    long idleNanosSince(long sinceNanos) {
+        return System.nanoTime() - Math.max(lastProgressNanos, sinceNanos);
     }
 
     /** What was read so far. */

@@ -49,6 +49,28 @@ class AppRunnerTest {
         assertEquals(new WorkerOutcome(1, out.costMillis(), "done"), out);
     }
 
+    /**
+     * A worker silent until its last line, whose reader reads that line only after the exit was
+     * seen (forty workers ending at once on two cores): its output is waited for, not given up as
+     * a pipe held open by an orphan, though the reader got nothing for longer than the stall limit.
+     */
+    @Test
+    void theLastLineOfAQuietWorkerIsWaitedForWhenItsReaderIsBehind() throws Exception {
+        java.io.PipedOutputStream worker = new java.io.PipedOutputStream();
+        java.io.PipedInputStream pipe = new java.io.PipedInputStream(worker);
+        CappedOutput output = new CappedOutput(1024);
+        java.util.concurrent.Future<?> reader = io.submit(() -> output.drain(pipe));
+        Thread.sleep(1_500); // quiet for longer than the stall limit (1 s)
+        io.submit(() -> {
+            Thread.sleep(300); // the reader gets the last line after the exit was seen
+            worker.write("<ElvesWFlag>true</ElvesWFlag><ElvesWResult>late line</ElvesWResult>".getBytes(UTF_8));
+            worker.close();
+            return null;
+        });
+        assertTrue(AppRunner.drained(reader, output));
+        assertTrue(output.captured().text().contains("late line"), output.captured().text());
+    }
+
     @Test
     void anyOtherFlagGivesZero() throws Exception {
         TestApps.shell(apps, "no", TestApps.tags("false", "it failed") );

@@ -1,6 +1,7 @@
 package org.elves.center.http;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class CenterHttpServer extends VertxPlatformHttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(CenterHttpServer.class);
     private static final long LISTEN_TIMEOUT_S = 30;
+    /** Longer than any task may run: Vert.x must not call a waiting realtime call blocked. */
+    private static final long MAX_CALL_HOURS = 24;
 
     private final VertxPlatformHttpServerConfiguration configuration;
     private final HttpLimits limits;
@@ -96,9 +99,18 @@ public final class CenterHttpServer extends VertxPlatformHttpServer {
         }
     }
 
+    /**
+     * Camel runs each request's route on a Vert.x worker thread and holds it until the answer (a
+     * realtime call: the whole task), so the worker pool bounds the calls served at once; Vert.x's
+     * default of 20 would queue the 21st caller behind the others, and its blocked-thread checker
+     * would log a stack trace for every call longer than 60 s.
+     */
     @Override
     protected Vertx createVertxInstance() {
-        ownVertx = super.createVertxInstance();
+        ownVertx = Vertx.vertx(new VertxOptions()
+                .setWorkerPoolSize(limits.workerThreads())
+                .setMaxWorkerExecuteTime(MAX_CALL_HOURS)
+                .setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS));
         return ownVertx;
     }
 

@@ -7,10 +7,11 @@ import org.elves.config.ElvesConfig;
  * refused by Netty's decoder, a body past {@code maxBodyBytes} by the body handler. A package
  * upload is the one body allowed up to {@code elves.http.max-upload-bytes} (the Supervisor checks
  * the package's own limit); every other path is refused past {@code maxApiBodyBytes} on its
- * Content-Length, before the body is read into memory.
+ * Content-Length, before the body is read into memory. At most {@code workerThreads} requests are
+ * served at once (each holds a thread until its answer); more wait for one.
  */
 public record HttpLimits(int maxLineBytes, int maxHeaderBytes, int maxFormFieldBytes, long maxApiBodyBytes,
-                         long maxBodyBytes, String uploadPath) {
+                         long maxBodyBytes, String uploadPath, int workerThreads) {
 
     /** The path whose body is a package. */
     public static final String UPLOAD_PATH = "/api/v2/admin/app/upload";
@@ -23,7 +24,8 @@ public record HttpLimits(int maxLineBytes, int maxHeaderBytes, int maxFormFieldB
                 config.requireInt("elves.http.max-form-field-bytes"),
                 apiBody,
                 Math.max(apiBody, config.requireLong("elves.http.max-upload-bytes")),
-                UPLOAD_PATH);
+                UPLOAD_PATH,
+                config.requireInt("elves.http.worker-threads"));
     }
 
     /** The largest body a request to this path may declare. */
