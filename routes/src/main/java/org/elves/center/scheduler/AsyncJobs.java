@@ -28,7 +28,7 @@ import static org.elves.center.common.JobParams.text;
  * what goes to Queue or Cron instead, so no task waits forever (route scheduler-async-job).
  * <p>
  * Two exceptions (issue 11). A re-send of a running task ({@code resend: true}, see
- * QueueService) that cannot reach its agent does not end the task, which may well be running
+ * QueueSweep) that cannot reach its agent does not end the task, which may well be running
  * there: its failure is cast marked {@link TaskResults#RESEND_FAILED} and Queue only notes it.
  * And when Heartbeat could not be asked (503.2) or did not answer in time (500.1) nothing is
  * known about the agent: the handler throws {@link RetryLater} and the inbox redelivers the
@@ -53,7 +53,7 @@ public class AsyncJobs {
     enum Sending {
         FIRST, RESEND, RESEND_TO_UNREACHABLE;
 
-        /** From an asyncJob body's {@code resend} and {@code unreachable} (QueueService's re-sends). */
+        /** From an asyncJob body's {@code resend} and {@code unreachable} (QueueSweep's re-sends). */
         static Sending of(Map<String, Object> body) {
             if (!Boolean.parseBoolean(text(body.get("resend")))) {
                 return FIRST;
