@@ -2,7 +2,7 @@ package org.elves.standalone;
 
 import org.elves.agent.runner.InstalledApps;
 import org.elves.apps.AppInstaller;
-import org.elves.center.supervisor.SupervisorService;
+import org.elves.center.supervisor.AppCatalogue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ final class ExampleApps {
      * Registers every example app for the agent whose apps are in {@code appsDir}; "app version"
      * of each, with why it was not deployed if so.
      */
-    static List<String> register(SupervisorService supervisor, String agentIp, Path appsDir) throws IOException {
+    static List<String> register(AppCatalogue supervisor, String agentIp, Path appsDir) throws IOException {
         InstalledApps byHand = new InstalledApps(appsDir, Map.of());
         List<String> registered = new ArrayList<>();
         for (String app : AppInstaller.examples()) {
@@ -50,7 +50,7 @@ final class ExampleApps {
     }
 
     /** {@code agentIp} null: the app is registered but not deployed. */
-    static void register(SupervisorService supervisor, ExamplePackage pkg, String agentIp) {
+    static void register(AppCatalogue supervisor, ExamplePackage pkg, String agentIp) {
         Map<String, Object> app = find(supervisor, pkg.app());
         if (app == null) {
             supervisor.appCreate(body("app", pkg.app(), "name", pkg.app()));
@@ -71,7 +71,7 @@ final class ExampleApps {
 
     /** The app as admin/app/list answers it, or null. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> find(SupervisorService supervisor, String app) {
+    private static Map<String, Object> find(AppCatalogue supervisor, String app) {
         for (Map<String, Object> a : (List<Map<String, Object>>) supervisor.appList(body()).get("result")) {
             if (app.equals(a.get("app"))) {
                 return a;

@@ -3,7 +3,7 @@ package org.elves.standalone;
 import org.elves.agent.ElvesAgent;
 import org.elves.agent.config.AgentSettings;
 import org.elves.center.common.BoundedStop;
-import org.elves.center.supervisor.SupervisorService;
+import org.elves.center.supervisor.AppCatalogue;
 import org.elves.protocol.ApiSignature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -141,8 +141,8 @@ public class StandaloneCommand implements Callable<Integer> {
      */
     private String registerExamples(LocalCluster cluster) {
         try {
-            SupervisorService supervisor = cluster.center().context().getRegistry()
-                    .lookupByNameAndType("supervisorService", SupervisorService.class);
+            AppCatalogue supervisor = cluster.center().context().getRegistry()
+                    .lookupByNameAndType("appCatalogue", AppCatalogue.class);
             return String.join(", ", ExampleApps.register(supervisor, agentIp, cluster.appsDir()))
                     + " (in the Supervisor, deployed to " + agentIp + ")";
         } catch (Exception e) {

@@ -7,7 +7,12 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.elves.apps.AppInstaller;
 import org.elves.center.Center;
 import org.elves.center.Component;
-import org.elves.center.supervisor.SupervisorService;
+import org.elves.center.supervisor.AgentCategories;
+import org.elves.center.supervisor.AppCatalogue;
+import org.elves.center.supervisor.AuditLog;
+import org.elves.center.supervisor.KeysAndGrants;
+import org.elves.center.supervisor.PublishedTables;
+import org.elves.center.supervisor.ReferenceFunctions;
 import org.elves.center.supervisor.SupervisorStore;
 import org.elves.config.ElvesConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +38,10 @@ class ExampleAppsTest {
     private MongoServer server;
     private MongoClient client;
     private ElvesConfig config;
-    private SupervisorService supervisor;
+    private AppCatalogue supervisor;
+    private KeysAndGrants keys;
+    private ReferenceFunctions reference;
+    private AuditLog auditLog;
     /** The agent's apps: empty unless a test installs something by hand. */
     @TempDir
     Path appsDir;
@@ -44,7 +52,12 @@ class ExampleAppsTest {
         server.bind("127.0.0.1", 0);
         client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
         config = Center.configFor(List.of(Component.SUPERVISOR)).overrides(Map.of()).build();
-        supervisor = new SupervisorService(new SupervisorStore(client, "elves"), config, System::currentTimeMillis);
+        SupervisorStore store = new SupervisorStore(client, "elves");
+        AgentCategories categories = new AgentCategories(config);
+        auditLog = new AuditLog(store, System::currentTimeMillis);
+        supervisor = new AppCatalogue(store, config, System::currentTimeMillis, categories, auditLog);
+        keys = new KeysAndGrants(store, System::currentTimeMillis, auditLog);
+        reference = new ReferenceFunctions(store, categories, new PublishedTables(store, config, categories));
     }
 
     @AfterEach
@@ -57,14 +70,14 @@ class ExampleAppsTest {
     @Test
     void aKeyGrantedAnExampleGetsTheReferencesAppObjectAndItsAgent() throws Exception {
         assertEquals(List.of("apptest 1.0.0", "shelltest 1.0.0"), ExampleApps.register(supervisor, "127.0.0.1", appsDir));
-        String authId = String.valueOf(result(supervisor.keyCreate(Map.of("name", "team"))).get("auth_id"));
-        supervisor.keyGrant(Map.of("auth_id", authId, "app", "apptest", "agents", "127.0.0.1"));
+        String authId = String.valueOf(result(keys.keyCreate(Map.of("name", "team"))).get("auth_id"));
+        keys.keyGrant(Map.of("auth_id", authId, "app", "apptest", "agents", "127.0.0.1"));
 
-        Map<String, Object> app = result(supervisor.appInfo(Map.of("auth_id", authId)));
+        Map<String, Object> app = result(reference.appInfo(Map.of("auth_id", authId)));
         assertEquals(List.of("app", "app_name", "app_ver", "last_update_time"), List.copyOf(app.keySet()));
         assertEquals("apptest", app.get("app"));
         assertEquals("1.0.0", app.get("app_ver"));
-        assertEquals(List.of("127.0.0.1"), supervisor.agentList(Map.of("auth_id", authId)).get("result"));
+        assertEquals(List.of("127.0.0.1"), reference.agentList(Map.of("auth_id", authId)).get("result"));
     }
 
     @Test
@@ -120,7 +133,7 @@ class ExampleAppsTest {
     }
 
     private List<?> audit() {
-        return (List<?>) supervisor.audit(Map.of("limit", "1000")).get("result");
+        return (List<?>) auditLog.audit(Map.of("limit", "1000")).get("result");
     }
 
     private static List<String> entries(byte[] zip) throws Exception {

@@ -30,10 +30,16 @@ public class CronConfiguration implements CamelConfiguration {
         return new CronStore(mongo, database);
     }
 
-    @BindToRegistry("cronService")
-    public CronService cronService(@BeanInject("cronStore") CronStore store,
-                                   @BeanInject("elvesConfig") ElvesConfig config) {
-        return new CronService(store, config, System::currentTimeMillis);
+    @BindToRegistry("cronManagement")
+    public CronManagement cronManagement(@BeanInject("cronStore") CronStore store,
+                                         @BeanInject("elvesConfig") ElvesConfig config) {
+        return new CronManagement(store, config, System::currentTimeMillis);
+    }
+
+    @BindToRegistry("cronRuns")
+    public CronRuns cronRuns(@BeanInject("cronStore") CronStore store,
+                             @BeanInject("elvesConfig") ElvesConfig config) {
+        return new CronRuns(store, config, System::currentTimeMillis);
     }
 
     @BindToRegistry("cronFiring")

@@ -23,10 +23,32 @@ public class QueueConfiguration implements CamelConfiguration {
         return new QueueStore(mongo, database);
     }
 
-    @BindToRegistry("queueService")
-    public QueueService queueService(@BeanInject("queueStore") QueueStore store,
-                                     @BeanInject("elvesConfig") ElvesConfig config) {
-        return new QueueService(store, config, System::currentTimeMillis, this::resultsFlowSinceMs);
+    /** One per process: its locks keep the per-agent bound among this process's handlers. */
+    @BindToRegistry("queueAgentSlots")
+    public AgentSlots queueAgentSlots(@BeanInject("queueStore") QueueStore store,
+                                      @BeanInject("elvesConfig") ElvesConfig config) {
+        return new AgentSlots(store, config, System::currentTimeMillis);
+    }
+
+    @BindToRegistry("queueLifecycle")
+    public QueueLifecycle queueLifecycle(@BeanInject("queueStore") QueueStore store,
+                                         @BeanInject("elvesConfig") ElvesConfig config,
+                                         @BeanInject("queueAgentSlots") AgentSlots slots) {
+        return new QueueLifecycle(store, config, System::currentTimeMillis, slots);
+    }
+
+    @BindToRegistry("queueTaskResults")
+    public QueueTaskResults queueTaskResults(@BeanInject("queueStore") QueueStore store,
+                                             @BeanInject("queueAgentSlots") AgentSlots slots) {
+        return new QueueTaskResults(store, System::currentTimeMillis, slots);
+    }
+
+    @BindToRegistry("queueSweep")
+    public QueueSweep queueSweep(@BeanInject("queueStore") QueueStore store,
+                                 @BeanInject("elvesConfig") ElvesConfig config,
+                                 @BeanInject("queueAgentSlots") AgentSlots slots,
+                                 @BeanInject("queueTaskResults") QueueTaskResults results) {
+        return new QueueSweep(store, config, System::currentTimeMillis, this::resultsFlowSinceMs, slots, results);
     }
 
     /**

@@ -28,7 +28,7 @@ import static org.elves.center.common.JobParams.text;
  * what goes to Queue or Cron instead, so no task waits forever (route scheduler-async-job).
  * <p>
  * Two exceptions (issue 11). A re-send of a running task ({@code resend: true}, see
- * QueueService) that cannot reach its agent does not end the task, which may well be running
+ * QueueSweep) that cannot reach its agent does not end the task, which may well be running
  * there: its failure is cast marked {@link TaskResults#RESEND_FAILED} and Queue only notes it.
  * And when Heartbeat could not be asked (503.2) or did not answer in time (500.1) nothing is
  * known about the agent: the handler throws {@link RetryLater} and the inbox redelivers the
@@ -36,8 +36,6 @@ import static org.elves.center.common.JobParams.text;
  */
 public class AsyncJobs {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncJobs.class);
-    /** Exchange property: the task ids of a cancelJobs cast. */
-    public static final String CANCEL_IDS = "ElvesCancelIds";
     /** Exchange property: "queue" or "cron", where the task's result goes. */
     public static final String TYPE = "ElvesTaskType";
     private static final List<String> TYPES = List.of("queue", "cron");
@@ -53,7 +51,7 @@ public class AsyncJobs {
     enum Sending {
         FIRST, RESEND, RESEND_TO_UNREACHABLE;
 
-        /** From an asyncJob body's {@code resend} and {@code unreachable} (QueueService's re-sends). */
+        /** From an asyncJob body's {@code resend} and {@code unreachable} (QueueSweep's re-sends). */
         static Sending of(Map<String, Object> body) {
             if (!Boolean.parseBoolean(text(body.get("resend")))) {
                 return FIRST;
@@ -240,52 +238,6 @@ public class AsyncJobs {
         failure.put("type", ins.getType());
         failure.put("result", TaskResults.failed(ins.getId(), error));
         return failure;
-    }
-
-    /**
-     * Validates a cancelJobs body {ip, ids:[...]} and keeps its agent and ids on the exchange; the
-     * body returned is the Heartbeat query for the agent's port, as for a task.
-     *
-     * @throws IllegalArgumentException when the body names no agent or no id (logged and dropped)
-     */
-    public Map<String, Object> acceptCancel(Map<String, Object> body, Exchange exchange) {
-        String ip = text(body.get("ip"));
-        List<String> ids = new ArrayList<>();
-        if (body.get("ids") instanceof List<?> list) {
-            list.stream().map(JobParams::text).filter(id -> !id.isEmpty()).forEach(ids::add);
-        }
-        if (ip.isEmpty() || ids.isEmpty()) {
-            throw new IllegalArgumentException("cancelJobs needs an ip and task ids, got " + body);
-        }
-        exchange.setProperty(CANCEL_IDS, ids);
-        return online.queryAgent(ip, exchange);
-    }
-
-    /** Asks the agent to kill the tasks; every outcome, failures included, is only logged. */
-    @SuppressWarnings("unchecked")
-    public void cancel(Exchange exchange) {
-        cancel(exchange.getProperty(OnlineCheck.INSTRUCT, Instruct.class),
-                exchange.getProperty(CANCEL_IDS, List.class), exchange.getProperty(OnlineCheck.ONLINE, Map.class));
-    }
-
-    /** The ids the agent killed; null when it cannot cancel or could not be asked. */
-    List<String> cancel(Instruct target, List<String> ids, Map<String, Object> stat) {
-        try {
-            int port = online.agentPort(target, stat);
-            int timeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
-            List<String> killed = agents.cancel(target.getIp(), port, ids, timeoutMs);
-            if (killed == null) {
-                LOG.info("agent {} cannot cancel tasks (no instructionCancel: an original agent); {} run to their end",
-                        target.getIp(), ids);
-            } else {
-                LOG.info("agent {} killed {} of the tasks {} asked to cancel", target.getIp(), killed, ids);
-            }
-            return killed;
-        } catch (ElvesException e) {
-            online.failed(target, e);
-            LOG.warn("tasks {} not cancelled on {}: {}", ids, target.getIp(), e.getMessage());
-            return null;
-        }
     }
 
     /** The agent acknowledges each instruct with flag 1; anything else is a refusal. */

@@ -50,6 +50,13 @@ public class SchedulerConfiguration implements CamelConfiguration {
         return new AsyncJobs(agents, config, online);
     }
 
+    @BindToRegistry("taskCancels")
+    public TaskCancels taskCancels(@BeanInject("agentClient") AgentClient agents,
+                                   @BeanInject("elvesConfig") ElvesConfig config,
+                                   @BeanInject("onlineCheck") OnlineCheck online) {
+        return new TaskCancels(agents, config, online);
+    }
+
     @BindToRegistry("agentCronPush")
     public AgentCronPush agentCronPush(@BeanInject("agentClient") AgentClient agents,
                                        @BeanInject("elvesConfig") ElvesConfig config,

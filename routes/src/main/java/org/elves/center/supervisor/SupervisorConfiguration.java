@@ -20,16 +20,48 @@ public class SupervisorConfiguration implements CamelConfiguration {
         return new SupervisorStore(mongo, database);
     }
 
-    @BindToRegistry("supervisorService")
-    public SupervisorService supervisorService(@BeanInject("supervisorStore") SupervisorStore store,
-                                               @BeanInject("elvesConfig") ElvesConfig config) {
-        return new SupervisorService(store, config, System::currentTimeMillis);
+    @BindToRegistry("auditLog")
+    public AuditLog auditLog(@BeanInject("supervisorStore") SupervisorStore store) {
+        return new AuditLog(store, System::currentTimeMillis);
+    }
+
+    @BindToRegistry("agentCategories")
+    public AgentCategories agentCategories(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new AgentCategories(config);
+    }
+
+    @BindToRegistry("appCatalogue")
+    public AppCatalogue appCatalogue(@BeanInject("supervisorStore") SupervisorStore store,
+                                     @BeanInject("elvesConfig") ElvesConfig config,
+                                     @BeanInject("agentCategories") AgentCategories categories,
+                                     @BeanInject("auditLog") AuditLog audit) {
+        return new AppCatalogue(store, config, System::currentTimeMillis, categories, audit);
+    }
+
+    @BindToRegistry("keysAndGrants")
+    public KeysAndGrants keysAndGrants(@BeanInject("supervisorStore") SupervisorStore store,
+                                       @BeanInject("auditLog") AuditLog audit) {
+        return new KeysAndGrants(store, System::currentTimeMillis, audit);
+    }
+
+    @BindToRegistry("publishedTables")
+    public PublishedTables publishedTables(@BeanInject("supervisorStore") SupervisorStore store,
+                                           @BeanInject("elvesConfig") ElvesConfig config,
+                                           @BeanInject("agentCategories") AgentCategories categories) {
+        return new PublishedTables(store, config, categories);
+    }
+
+    @BindToRegistry("referenceFunctions")
+    public ReferenceFunctions referenceFunctions(@BeanInject("supervisorStore") SupervisorStore store,
+                                                 @BeanInject("agentCategories") AgentCategories categories,
+                                                 @BeanInject("publishedTables") PublishedTables tables) {
+        return new ReferenceFunctions(store, categories, tables);
     }
 
     @Override
     public void configure(CamelContext context) {
-        // bound here, once the service above is: @BindToRegistry methods run in no fixed order
-        SupervisorService service = context.getRegistry().lookupByNameAndType("supervisorService", SupervisorService.class);
-        context.getRegistry().bind("supervisorHttp", new SupervisorHttp(service));
+        // bound here, once the catalogue above is: @BindToRegistry methods run in no fixed order
+        AppCatalogue apps = context.getRegistry().lookupByNameAndType("appCatalogue", AppCatalogue.class);
+        context.getRegistry().bind("supervisorHttp", new SupervisorHttp(apps));
     }
 }

@@ -26,10 +26,10 @@ public class SupervisorHttp {
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
     private static final String PAGES = "org/elves/center/supervisor/admin/";
 
-    private final SupervisorService service;
+    private final AppCatalogue apps;
 
-    public SupervisorHttp(SupervisorService service) {
-        this.service = service;
+    public SupervisorHttp(AppCatalogue apps) {
+        this.apps = apps;
     }
 
     /** GET /packages/{app}/{version}: the zip, or 404. */
@@ -53,7 +53,7 @@ public class SupervisorHttp {
     }
 
     private void sendPackage(Message m, String app, String version) {
-        byte[] data = app == null || version == null ? null : service.packageBytes(app, version);
+        byte[] data = app == null || version == null ? null : apps.packageBytes(app, version);
         // the request's headers and query parameters would otherwise go back as response headers
         m.removeHeaders("*");
         if (data == null) {

@@ -22,7 +22,7 @@ class CronFiringTest {
 
     private String add(String rule) {
         Map<String, Object> body = new HashMap<>(Map.of("ip", "127.0.0.2", "app", "apptest", "func", "helloword", "rule", rule));
-        return (String) t.service().createCron(body, null).get("id");
+        return (String) t.management().createCron(body, null).get("id");
     }
 
     private List<String> tickAt(CronFiring firing, String isoTime) {
@@ -43,8 +43,8 @@ class CronFiringTest {
         List<Map<String, Object>> batches = firing.tick();
         assertEquals(1, batches.size());
         // route cron-tick: the asyncJobs cast of this batch failed (the broker is down)
-        t.service().notCast(batches.get(0), "AmqpConnectException: Connection refused");
-        Map<String, Object> detail = (Map<String, Object>) t.service().cronDetail(Map.of("id", id)).get("result");
+        t.runs().notCast(batches.get(0), "AmqpConnectException: Connection refused");
+        Map<String, Object> detail = (Map<String, Object>) t.management().cronDetail(Map.of("id", id)).get("result");
         List<Map<String, Object>> history = (List<Map<String, Object>>) detail.get("history");
         assertEquals(1, history.size());
         Map<String, Object> run = history.get(0);
@@ -115,11 +115,11 @@ class CronFiringTest {
         String id = add("* * * * * ?");
         CronFiring firing = t.firing();
         assertEquals(1, tickAt(firing, "2026-01-01T00:00:01.001Z").size());
-        t.service().stopCron(Map.of("id", id), null);
+        t.management().stopCron(Map.of("id", id), null);
         assertEquals(List.of(), tickAt(firing, "2026-01-01T00:00:02.001Z"));
         assertEquals(List.of(), tickAt(firing, "2026-01-01T00:00:03.001Z"));
         t.now.set(Instant.parse("2026-01-01T00:00:30.500Z").toEpochMilli());
-        t.service().startCron(Map.of("id", id), null);
+        t.management().startCron(Map.of("id", id), null);
         // started at 30.5: the paused half minute is not made up for; 31 fires
         assertEquals(List.of(), tickAt(firing, "2026-01-01T00:00:30.900Z"));
         assertEquals(List.of(id + "@" + Instant.parse("2026-01-01T00:00:31Z").getEpochSecond()),
@@ -131,7 +131,7 @@ class CronFiringTest {
     void aTickGroupsItsRunsByAgent() {
         t = new CronTestStore(Map.of());
         for (String ip : List.of("127.0.0.2", "127.0.0.3", "127.0.0.2")) {
-            t.service().createCron(new HashMap<>(Map.of("ip", ip, "app", "apptest", "func", "f", "rule", "* * * * * ?")), null);
+            t.management().createCron(new HashMap<>(Map.of("ip", ip, "app", "apptest", "func", "f", "rule", "* * * * * ?")), null);
         }
         t.now.set(Instant.parse("2026-01-01T00:00:01.003Z").toEpochMilli());
         List<Map<String, Object>> batches = t.firing().tick();
@@ -146,7 +146,7 @@ class CronFiringTest {
         t = new CronTestStore(Map.of());
         Map<String, Object> body = new HashMap<>(Map.of("ip", "127.0.0.2", "app", "apptest", "func", "helloword",
                 "rule", "* * * * * ?", "side", "agent"));
-        t.service().createCron(body, null);
+        t.management().createCron(body, null);
         CronFiring firing = t.firing();
         assertTrue(tickAt(firing, "2026-01-01T00:00:01.001Z").isEmpty());
         assertTrue(tickAt(firing, "2026-01-01T00:00:02.001Z").isEmpty());

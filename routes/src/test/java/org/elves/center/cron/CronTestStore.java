@@ -28,8 +28,12 @@ final class CronTestStore implements AutoCloseable {
         store.ensureIndexes();
     }
 
-    CronService service() {
-        return new CronService(store, config, now::get);
+    CronManagement management() {
+        return new CronManagement(store, config, now::get);
+    }
+
+    CronRuns runs() {
+        return new CronRuns(store, config, now::get);
     }
 
     CronFiring firing() {

@@ -43,7 +43,7 @@ class QueueCountersTest {
     private MongoClient client;
     private ElvesConfig config;
     private QueueStore store;
-    private QueueService queues;
+    private QueueInstance queues;
     private final AtomicLong now = new AtomicLong(1_000_000);
 
     @BeforeEach
@@ -58,9 +58,9 @@ class QueueCountersTest {
                 "elves.queue.resend-seconds", "0")).build();
         store = new QueueStore(client, "elves");
         store.ensureIndexes();
-        queues = new QueueService(store, config, now::get, () -> 0L);
+        queues = QueueInstance.start(store, config, now::get, () -> 0L);
         // the first sweep after a start re-sends every running task: done here, on nothing
-        queues.sweep(now.get());
+        queues.sweeper().sweep(now.get());
     }
 
     @AfterEach
@@ -85,20 +85,20 @@ class QueueCountersTest {
         String c = add(q, IP, "");
         String d = add(q, "127.0.0.2", a);
         assertEquals(List.of(d), store.task(a).getList("children", String.class), "the parent lists its child");
-        assertEquals(List.of(a, b), ids(queues.commit(Map.of("id", q)).jobs()));
+        assertEquals(List.of(a, b), ids(queues.lifecycle().commit(Map.of("id", q)).jobs()));
         assertEquals(4L, store.queue(q).getLong("open"));
         assertEquals(List.of(a, b), running(IP));
         assertEquals(List.of(c), ready(IP));
 
-        assertEquals(List.of(c, d), ids(queues.result(ok(a), now.get()).jobs()), "a's slot to c, its child d");
+        assertEquals(List.of(c, d), ids(queues.results().record(ok(a), now.get()).jobs()), "a's slot to c, its child d");
         assertEquals(List.of(b, c), running(IP));
         assertEquals(List.of(), ready(IP));
         assertEquals(3L, store.queue(q).getLong("open"));
-        queues.result(ok(a), now.get());
+        queues.results().record(ok(a), now.get());
         assertEquals(3L, store.queue(q).getLong("open"), "a repeated result counts once");
 
         for (String id : List.of(b, c, d)) {
-            queues.result(ok(id), now.get());
+            queues.results().record(ok(id), now.get());
         }
         assertEquals(0L, store.queue(q).getLong("open"));
         assertEquals("finished", store.queue(q).getString("status"));
@@ -112,8 +112,8 @@ class QueueCountersTest {
         String a = add(q, IP, "");
         String b = add(q, IP, a);
         add(q, IP, b);
-        queues.commit(Map.of("id", q));
-        assertTrue(queues.result(TaskResults.delivered(a, new Reinstruct(null, 0, 5, "bad")), now.get()).jobs().isEmpty());
+        queues.lifecycle().commit(Map.of("id", q));
+        assertTrue(queues.results().record(TaskResults.delivered(a, new Reinstruct(null, 0, 5, "bad")), now.get()).jobs().isEmpty());
         assertEquals(0L, store.queue(q).getLong("open"));
         assertEquals("finished", store.queue(q).getString("status"));
     }
@@ -137,19 +137,19 @@ class QueueCountersTest {
         String a = add(q, IP, "");
         String b = add(q, IP, "");
         String c = add(q, IP, "");
-        queues.commit(Map.of("id", q));
+        queues.lifecycle().commit(Map.of("id", q));
         // a handler killed right after recording a's result: slot held, counter not decremented
         assertTrue(store.finish(a, new Document("flag", "true").append("worker_flag", "1")));
         assertEquals(List.of(a, b), running(IP));
-        assertEquals(List.of(c), ids(queues.sweep(now.get()).jobs()), "a's slot freed, c sent");
+        assertEquals(List.of(c), ids(queues.sweeper().sweep(now.get()).jobs()), "a's slot freed, c sent");
         assertEquals(List.of(b, c), running(IP));
-        assertTrue(queues.sweep(now.get()).jobs().isEmpty(), "nothing sent twice");
+        assertTrue(queues.sweeper().sweep(now.get()).jobs().isEmpty(), "nothing sent twice");
 
-        queues.result(ok(b), now.get());
+        queues.results().record(ok(b), now.get());
         // the last result recorded by a dying handler too: the counter still says 1 open
         assertTrue(store.finish(c, new Document("flag", "true").append("worker_flag", "1")));
         assertEquals("running", store.queue(q).getString("status"));
-        queues.sweep(now.get());
+        queues.sweeper().sweep(now.get());
         assertEquals("finished", store.queue(q).getString("status"), "the sweep counts the tasks");
         assertEquals(List.of(), running(IP));
     }
@@ -160,15 +160,15 @@ class QueueCountersTest {
         String a = add(q, IP, "");
         String b = add(q, IP, "");
         String c = add(q, IP, "");
-        queues.commit(Map.of("id", q));
+        queues.lifecycle().commit(Map.of("id", q));
         // a's result recorded and its slot freed, then killed after taking the slot for c
         assertTrue(store.finish(a, new Document("flag", "true").append("worker_flag", "1")));
         store.releaseSlot(IP, a);
         assertTrue(store.takeSlot(IP, c, 2));
         assertEquals("pendding", store.task(c).getString("status"));
-        assertEquals(List.of(c), ids(queues.sweep(now.get()).jobs()));
+        assertEquals(List.of(c), ids(queues.sweeper().sweep(now.get()).jobs()));
         assertEquals("running", store.task(c).getString("status"));
-        assertTrue(queues.sweep(now.get()).jobs().isEmpty(), "sent once");
+        assertTrue(queues.sweeper().sweep(now.get()).jobs().isEmpty(), "sent once");
         assertEquals(List.of(b, c), running(IP));
     }
 
@@ -177,15 +177,15 @@ class QueueCountersTest {
         String q = create();
         String a = add(q, IP, "");
         String b = add(q, IP, a);
-        queues.commit(Map.of("id", q));
+        queues.lifecycle().commit(Map.of("id", q));
         // killed after marking b ready, before listing it
         assertTrue(store.finish(a, new Document("flag", "true").append("worker_flag", "1")));
         store.releaseSlot(IP, a);
         store.closeOne(q);
         assertTrue(store.makeReady(b, now.get()).getBoolean("ready"));
         assertEquals(List.of(), ready(IP));
-        assertEquals(List.of(b), ids(queues.sweep(now.get()).jobs()));
-        assertTrue(queues.sweep(now.get()).jobs().isEmpty());
+        assertEquals(List.of(b), ids(queues.sweeper().sweep(now.get()).jobs()));
+        assertTrue(queues.sweeper().sweep(now.get()).jobs().isEmpty());
     }
 
     @Test
@@ -194,26 +194,26 @@ class QueueCountersTest {
         add(q, IP, "");
         add(q, IP, "");
         add(q, IP, "");
-        queues.commit(Map.of("id", q));
+        queues.lifecycle().commit(Map.of("id", q));
         assertEquals(1, ready(IP).size());
-        queues.stop(Map.of("id", q));
+        queues.lifecycle().stop(Map.of("id", q));
         assertEquals(List.of(), ready(IP));
     }
 
     @Test
     void twoInstancesSendEachTaskOnceAndKeepTheBound() throws Exception {
-        QueueService other = new QueueService(store, config, now::get, () -> 0L);
+        QueueInstance other = QueueInstance.start(store, config, now::get, () -> 0L);
         String q = create();
         List<String> all = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
             all.add(add(q, "127.0.1." + (i % 3), i >= 3 && i % 5 == 0 ? all.get(i - 3) : ""));
         }
-        ConcurrentLinkedQueue<String> sent = new ConcurrentLinkedQueue<>(ids(queues.commit(Map.of("id", q)).jobs()));
+        ConcurrentLinkedQueue<String> sent = new ConcurrentLinkedQueue<>(ids(queues.lifecycle().commit(Map.of("id", q)).jobs()));
         List<String> everSent = Collections.synchronizedList(new ArrayList<>(sent));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> workers = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
-            QueueService service = w % 2 == 0 ? queues : other;
+            QueueInstance service = w % 2 == 0 ? queues : other;
             workers.add(pool.submit(() -> {
                 long idle = System.currentTimeMillis();
                 while (System.currentTimeMillis() - idle < 1_000) {
@@ -226,7 +226,7 @@ class QueueCountersTest {
                     for (String ip : List.of("127.0.1.0", "127.0.1.1", "127.0.1.2")) {
                         assertTrue(running(ip).size() <= 2, "bound kept on " + ip);
                     }
-                    List<String> next = ids(service.result(ok(id), now.get()).jobs());
+                    List<String> next = ids(service.results().record(ok(id), now.get()).jobs());
                     everSent.addAll(next);
                     sent.addAll(next);
                 }
@@ -257,7 +257,7 @@ class QueueCountersTest {
     }
 
     private String create() {
-        return String.valueOf(queues.create(Map.of("app", "apptest")).get("id"));
+        return String.valueOf(queues.lifecycle().create(Map.of("app", "apptest")).get("id"));
     }
 
     private String add(String queue, String ip, String dependsOn) {
@@ -268,7 +268,7 @@ class QueueCountersTest {
         body.put("param", "{}");
         body.put("timeout", "10");
         body.put("depend_task_id", dependsOn);
-        return String.valueOf(queues.add(body).get("id"));
+        return String.valueOf(queues.lifecycle().add(body).get("id"));
     }
 
     private static Map<String, Object> ok(String id) {

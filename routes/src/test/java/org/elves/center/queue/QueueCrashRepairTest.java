@@ -100,10 +100,10 @@ class QueueCrashRepairTest {
         assertEquals("pendding", q.status(c));
         assertEquals(List.of(b, c), q.running(IP));
 
-        QueueService live = q.queues;
-        QueueService restarted = q.restart();
-        List<Map<String, Object>> liveJobs = live.sweep(q.now.get()).jobs();
-        List<Map<String, Object>> restartJobs = restarted.sweep(q.now.get()).jobs();
+        QueueInstance live = q.queues;
+        QueueInstance restarted = q.restart();
+        List<Map<String, Object>> liveJobs = live.sweeper().sweep(q.now.get()).jobs();
+        List<Map<String, Object>> restartJobs = restarted.sweeper().sweep(q.now.get()).jobs();
         List<String> sweptFirst = new ArrayList<>(firstSends(liveJobs));
         sweptFirst.addAll(firstSends(restartJobs));
         sent.addAll(sweptFirst);
@@ -114,7 +114,7 @@ class QueueCrashRepairTest {
         assertEquals("running", q.status(c));
         assertEquals(List.of(b, c), q.running(IP));
         assertEquals(List.of(), sweep());
-        assertEquals(List.of(), firstSends(live.sweep(q.now.get()).jobs()));
+        assertEquals(List.of(), firstSends(live.sweeper().sweep(q.now.get()).jobs()));
 
         deliver(ok(b));
         deliver(ok(c));
@@ -237,7 +237,7 @@ class QueueCrashRepairTest {
         assertEquals("true", legacy.get("skipped"));
         // a finished queue is left as it is
         q.now.addAndGet(1_000);
-        assertEquals(List.of(), q.restart().sweep(q.now.get()).jobs());
+        assertEquals(List.of(), q.restart().sweeper().sweep(q.now.get()).jobs());
         assertEquals(q.now.get() - 1_000, q.store.queue(queues.get(0)).getLong("finish_time"));
         assertSentOnce(tasks.stream().filter(id -> "finish".equals(q.status(id))).toList());
     }

@@ -33,7 +33,7 @@ final class QueueFixture implements AutoCloseable {
     static final long RESEND_MS = 4_000;
 
     final AtomicLong now = new AtomicLong(1_000_000);
-    /** The broker link's up-since as QueueService reads it (0: unknown, no deadline extension). */
+    /** The broker link's up-since as QueueInstance reads it (0: unknown, no deadline extension). */
     final AtomicLong brokerUpSince = new AtomicLong(0);
     final QueueStore store;
     final MongoCollection<Document> queuesCollection;
@@ -43,7 +43,7 @@ final class QueueFixture implements AutoCloseable {
     private final MongoClient client;
     private final ElvesConfig config;
     /** The running instance; {@link #restart()} replaces it. */
-    QueueService queues;
+    QueueInstance queues;
 
     QueueFixture() {
         this(RESEND_MS);
@@ -62,7 +62,7 @@ final class QueueFixture implements AutoCloseable {
         queuesCollection = client.getDatabase("elves").getCollection("queues");
         tasksCollection = client.getDatabase("elves").getCollection("queue_tasks");
         agentsCollection = client.getDatabase("elves").getCollection("queue_agents");
-        queues = new QueueService(store, config, now::get, brokerUpSince::get);
+        queues = QueueInstance.start(store, config, now::get, brokerUpSince::get);
     }
 
     /**
@@ -70,26 +70,26 @@ final class QueueFixture implements AutoCloseable {
      * task); done here on an empty store so that later sweeps show only the periodic work.
      */
     QueueFixture started() {
-        assertEquals(List.of(), queues.sweep(now.get()).jobs());
+        assertEquals(List.of(), queues.sweeper().sweep(now.get()).jobs());
         return this;
     }
 
     /** A new Queue process on the same database (its first sweep recovers). */
-    QueueService restart() {
-        queues = new QueueService(store, config, now::get, brokerUpSince::get);
+    QueueInstance restart() {
+        queues = QueueInstance.start(store, config, now::get, brokerUpSince::get);
         return queues;
     }
 
-    QueueService.Outcome sweep() {
-        return queues.sweep(now.get());
+    QueueOutcome sweep() {
+        return queues.sweeper().sweep(now.get());
     }
 
-    QueueService.Outcome deliver(Map<String, Object> result) {
-        return queues.result(result, now.get());
+    QueueOutcome deliver(Map<String, Object> result) {
+        return queues.results().record(result, now.get());
     }
 
     String create() {
-        return String.valueOf(queues.create(Map.of("app", "apptest")).get("id"));
+        return String.valueOf(queues.lifecycle().create(Map.of("app", "apptest")).get("id"));
     }
 
     String add(String queue, String ip, String dependsOn) {
@@ -100,11 +100,11 @@ final class QueueFixture implements AutoCloseable {
         body.put("param", "{\"n\":1}");
         body.put("timeout", String.valueOf(TIMEOUT_MS / 1000));
         body.put("depend_task_id", dependsOn);
-        return String.valueOf(queues.add(body).get("id"));
+        return String.valueOf(queues.lifecycle().add(body).get("id"));
     }
 
     List<String> commit(String queue) {
-        return ids(queues.commit(Map.of("id", queue)).jobs());
+        return ids(queues.lifecycle().commit(Map.of("id", queue)).jobs());
     }
 
     static Map<String, Object> ok(String id) {
@@ -148,7 +148,7 @@ final class QueueFixture implements AutoCloseable {
     /** The task's record as /queue/result answers it. */
     @SuppressWarnings("unchecked")
     Map<String, Object> record(String queue, String task) {
-        Map<String, Object> reply = queues.result(Map.of("id", queue));
+        Map<String, Object> reply = queues.lifecycle().result(Map.of("id", queue));
         assertEquals("true", reply.get("flag"), String.valueOf(reply));
         return (Map<String, Object>) ((Map<String, Object>) reply.get("result")).get(task);
     }

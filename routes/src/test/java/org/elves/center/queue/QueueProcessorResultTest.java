@@ -23,7 +23,7 @@ class QueueProcessorResultTest {
     private MongoServer server;
     private MongoClient client;
     private ElvesConfig config;
-    private QueueService queues;
+    private QueueInstance queues;
 
     @BeforeEach
     void start() {
@@ -31,7 +31,7 @@ class QueueProcessorResultTest {
         server.bind("127.0.0.1", 0);
         client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());
         config = Center.configFor(List.of(Component.QUEUE)).build();
-        queues = new QueueService(new QueueStore(client, "elves"), config, System::currentTimeMillis, () -> 0L);
+        queues = QueueInstance.start(new QueueStore(client, "elves"), config, System::currentTimeMillis, () -> 0L);
     }
 
     @AfterEach
@@ -43,12 +43,12 @@ class QueueProcessorResultTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> record(String queue, String task) {
-        Map<String, Object> all = (Map<String, Object>) queues.result(Map.of("id", queue)).get("result");
+        Map<String, Object> all = (Map<String, Object>) queues.lifecycle().result(Map.of("id", queue)).get("result");
         return (Map<String, Object>) all.get(task);
     }
 
     private String add(String queue, String mode) {
-        return String.valueOf(queues.add(Map.of("id", queue, "ip", "127.0.0.1", "func", "f", "mode", mode)).get("id"));
+        return String.valueOf(queues.lifecycle().add(Map.of("id", queue, "ip", "127.0.0.1", "func", "f", "mode", mode)).get("id"));
     }
 
     private static Map<String, Object> processor(String id, String flag, String error, String cost) {
@@ -62,17 +62,17 @@ class QueueProcessorResultTest {
 
     @Test
     void recordedOnceAndShownForModePTasksOnly() {
-        String q = String.valueOf(queues.create(Map.of("app", "apptest")).get("id"));
+        String q = String.valueOf(queues.lifecycle().create(Map.of("app", "apptest")).get("id"));
         String p = add(q, "P");
         String np = add(q, "NP");
         assertEquals("", record(q, p).get("processor_flag"), "not known yet");
         assertFalse(record(q, np).containsKey("processor_flag"), "NP tasks have no processor fields");
 
-        queues.processorResult(processor(p, "true", "", "12"));
-        queues.processorResult(processor(p, "false", "a repeat must not overwrite", "1"));
+        queues.results().processorResult(processor(p, "true", "", "12"));
+        queues.results().processorResult(processor(p, "false", "a repeat must not overwrite", "1"));
         assertEquals("true", record(q, p).get("processor_flag"));
         assertEquals("", record(q, p).get("processor_error"));
         assertEquals("12", record(q, p).get("processor_costtime"));
-        queues.processorResult(processor("0123456789ABCDEF", "true", "", "1"));
+        queues.results().processorResult(processor("0123456789ABCDEF", "true", "", "1"));
     }
 }

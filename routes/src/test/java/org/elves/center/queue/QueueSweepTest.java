@@ -234,7 +234,7 @@ class QueueSweepTest {
     void aTaskWithoutTimeoutIsDueAfterADayPlusTheMargin() {
         String queue = q.create();
         Map<String, Object> body = new HashMap<>(Map.of("id", queue, "ip", IP, "func", "f", "timeout", "0"));
-        String a = String.valueOf(q.queues.add(body).get("id"));
+        String a = String.valueOf(q.queues.lifecycle().add(body).get("id"));
         long sent = q.now.get();
         q.commit(queue);
         q.now.set(sent + 86_400_000L + MARGIN_MS);

@@ -31,6 +31,7 @@ class AsyncJobsTest {
     private final AgentClient agents = new AgentClient(1000, 2);
     private final OnlineCheck check = new OnlineCheck(config, new OnlineCache(System::currentTimeMillis, () -> 0), System::currentTimeMillis);
     private final AsyncJobs jobs = new AsyncJobs(agents, config, check);
+    private final TaskCancels cancels = new TaskCancels(agents, config, check);
     private TServer agent;
 
     @AfterEach
@@ -210,27 +211,27 @@ class AsyncJobsTest {
         int port = startAgent(1, true);
         Map<String, Object> body = Map.of("ip", "127.0.0.1", "ids", List.of("0123456789abcdef", "", "fedcba9876543210"));
         org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
-        jobs.acceptCancel(body, exchange);
+        cancels.acceptCancel(body, exchange);
         Instruct target = exchange.getProperty(OnlineCheck.INSTRUCT, Instruct.class);
         assertEquals("127.0.0.1", target.getIp());
         @SuppressWarnings("unchecked")
-        List<String> ids = exchange.getProperty(AsyncJobs.CANCEL_IDS, List.class);
+        List<String> ids = exchange.getProperty(TaskCancels.CANCEL_IDS, List.class);
         assertEquals(List.of("0123456789abcdef", "fedcba9876543210"), ids);
         // the stub "kills" the first id only
-        assertEquals(List.of("0123456789abcdef"), jobs.cancel(target, ids, online(port)));
+        assertEquals(List.of("0123456789abcdef"), cancels.cancel(target, ids, online(port)));
         assertEquals(List.of(ids), cancelCalls);
-        assertThrows(IllegalArgumentException.class, () -> jobs.acceptCancel(Map.of("ip", "127.0.0.1", "ids", List.of()), exchange));
+        assertThrows(IllegalArgumentException.class, () -> cancels.acceptCancel(Map.of("ip", "127.0.0.1", "ids", List.of()), exchange));
     }
 
     @Test
     void anAgentWithoutInstructionCancelCannotCancelAndThatIsNoError() throws Exception {
         int port = startAgent(1, false);
         Instruct target = new Instruct().setId("").setIp("127.0.0.1").setProxy("");
-        assertNull(jobs.cancel(target, List.of("0123456789abcdef"), online(port)));
+        assertNull(cancels.cancel(target, List.of("0123456789abcdef"), online(port)));
         // the connection stays usable: the agent answered the unknown call properly
         assertNull(jobs.send(jobs.instruct(job()), online(port)));
         // an agent that cannot be reached: logged only
-        assertNull(jobs.cancel(target, List.of("0123456789abcdef"), online(closedPort())));
+        assertNull(cancels.cancel(target, List.of("0123456789abcdef"), online(closedPort())));
     }
 
     private final List<List<String>> cancelCalls = new java.util.concurrent.CopyOnWriteArrayList<>();

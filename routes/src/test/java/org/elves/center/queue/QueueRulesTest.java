@@ -27,12 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The queue's rules against a real (in-memory) MongoDB server, through the real driver. */
-class QueueServiceTest {
+class QueueRulesTest {
     private MongoServer server;
     private MongoClient client;
     private ElvesConfig config;
     private QueueStore store;
-    private QueueService queues;
+    private QueueInstance queues;
     private final AtomicLong now = new AtomicLong(1_000_000);
 
     @BeforeEach
@@ -44,7 +44,7 @@ class QueueServiceTest {
         config = Center.configFor(List.of(Component.QUEUE)).overrides(Map.of(
                 "elves.queue.agent-concurrency", "2", "elves.queue.result-margin-seconds", "5")).build();
         store = new QueueStore(client, "elves");
-        queues = new QueueService(store, config, now::get, () -> 0L);
+        queues = QueueInstance.start(store, config, now::get, () -> 0L);
     }
 
     @AfterEach
@@ -61,15 +61,15 @@ class QueueServiceTest {
         String b = add(q, "127.0.0.1", a);
         String c = add(q, "127.0.0.2", b);
         String d = add(q, "127.0.0.3", "");
-        assertEquals(List.of(a, d), ids(queues.commit(Map.of("id", q)).jobs()));
+        assertEquals(List.of(a, d), ids(queues.lifecycle().commit(Map.of("id", q)).jobs()));
         assertEquals("running", status(q, a));
         assertEquals("pendding", status(q, b));
 
-        assertEquals(List.of(b), ids(queues.result(ok(a), now.get()).jobs()));
-        assertEquals(List.of(c), ids(queues.result(ok(b), now.get()).jobs()));
-        assertTrue(queues.result(ok(c), now.get()).jobs().isEmpty());
+        assertEquals(List.of(b), ids(queues.results().record(ok(a), now.get()).jobs()));
+        assertEquals(List.of(c), ids(queues.results().record(ok(b), now.get()).jobs()));
+        assertTrue(queues.results().record(ok(c), now.get()).jobs().isEmpty());
         assertEquals("running", store.queue(q).getString("status"));
-        queues.result(ok(d), now.get());
+        queues.results().record(ok(d), now.get());
         assertEquals("finished", store.queue(q).getString("status"), "every task is terminal");
         Map<String, Object> record = record(q, a);
         assertEquals("finish", record.get("status"));
@@ -86,15 +86,15 @@ class QueueServiceTest {
         String b = add(q, "127.0.0.1", a);
         String c = add(q, "127.0.0.1", b);
         String sibling = add(q, "127.0.0.1", "");
-        queues.commit(Map.of("id", q));
+        queues.lifecycle().commit(Map.of("id", q));
         // the worker ran and said false: success is flag true and worker_flag 1 only (G15)
         Map<String, Object> failed = TaskResults.delivered(a, new Reinstruct(null, 0, 3, "no"));
-        assertTrue(queues.result(failed, now.get()).jobs().isEmpty());
+        assertTrue(queues.results().record(failed, now.get()).jobs().isEmpty());
         QueueFixture.assertSkipped(record(q, b), a, "failed");
         QueueFixture.assertSkipped(record(q, c), b, "was skipped");
         assertEquals(null, record(q, sibling).get("skipped"), "the mark is on skipped tasks only");
         assertEquals("running", store.queue(q).getString("status"));
-        queues.result(ok(sibling), now.get());
+        queues.results().record(ok(sibling), now.get());
         assertEquals("finished", store.queue(q).getString("status"));
     }
 
@@ -103,11 +103,11 @@ class QueueServiceTest {
         String q = create();
         List<String> tasks = List.of(add(q, "127.0.0.1", ""), add(q, "127.0.0.1", ""), add(q, "127.0.0.1", ""),
                 add(q, "127.0.0.1", ""), add(q, "127.0.0.2", ""));
-        List<String> sent = ids(queues.commit(Map.of("id", q)).jobs());
+        List<String> sent = ids(queues.lifecycle().commit(Map.of("id", q)).jobs());
         assertEquals(3, sent.size(), "two on .1, one on .2: " + sent);
-        assertEquals(List.of(tasks.get(2)), ids(queues.result(ok(tasks.get(0)), now.get()).jobs()));
+        assertEquals(List.of(tasks.get(2)), ids(queues.results().record(ok(tasks.get(0)), now.get()).jobs()));
         // a failure frees its slot too
-        assertEquals(List.of(tasks.get(3)), ids(queues.result(TaskResults.failed(tasks.get(1),
+        assertEquals(List.of(tasks.get(3)), ids(queues.results().record(TaskResults.failed(tasks.get(1),
                 ErrorCode.SEND_JOB_FAIL.text()), now.get()).jobs()));
     }
 
@@ -116,14 +116,14 @@ class QueueServiceTest {
         String q = create();
         String a = add(q, "127.0.0.1", "");
         String b = add(q, "127.0.0.1", a);
-        queues.commit(Map.of("id", q));
-        assertEquals(List.of(b), ids(queues.result(ok(a), now.get()).jobs()));
+        queues.lifecycle().commit(Map.of("id", q));
+        assertEquals(List.of(b), ids(queues.results().record(ok(a), now.get()).jobs()));
         Map<String, Object> other = TaskResults.delivered(a, new Reinstruct(null, 0, 9, "second"));
-        assertTrue(queues.result(other, now.get()).jobs().isEmpty());
+        assertTrue(queues.results().record(other, now.get()).jobs().isEmpty());
         assertEquals("done", record(q, a).get("worker_message"));
         assertEquals("running", status(q, b));
         // a result for a task nobody knows changes nothing
-        assertTrue(queues.result(ok(TaskIds.next()), now.get()).jobs().isEmpty());
+        assertTrue(queues.results().record(ok(TaskIds.next()), now.get()).jobs().isEmpty());
     }
 
     @Test
@@ -131,12 +131,12 @@ class QueueServiceTest {
         String q = create();
         String a = add(q, "127.0.0.1", "");
         String b = add(q, "127.0.0.1", a);
-        queues.commit(Map.of("id", q));
+        queues.lifecycle().commit(Map.of("id", q));
         now.addAndGet(10_000 + 4_000);
-        queues.sweep(now.get());
+        queues.sweeper().sweep(now.get());
         assertEquals("running", status(q, a), "timeout 10 s + margin 5 s not over yet");
         now.addAndGet(2_000);
-        queues.sweep(now.get());
+        queues.sweeper().sweep(now.get());
         Map<String, Object> record = record(q, a);
         assertEquals("finish", record.get("status"));
         assertEquals("-1", record.get("worker_flag"));
@@ -144,7 +144,7 @@ class QueueServiceTest {
         assertTrue(String.valueOf(record.get("error")).startsWith("[410.2]Agent Answer Timeout: "), record.toString());
         QueueFixture.assertSkipped(record(q, b), a, "failed");
         // the late result is ignored
-        queues.result(ok(a), now.get());
+        queues.results().record(ok(a), now.get());
         assertEquals("-1", record(q, a).get("worker_flag"));
     }
 
@@ -154,46 +154,46 @@ class QueueServiceTest {
         String a = add(q, "127.0.0.1", "");
         String b = add(q, "127.0.0.1", a);
         String c = add(q, "127.0.0.2", "");
-        queues.commit(Map.of("id", q));
-        queues.result(ok(c), now.get());
-        QueueService.Outcome stopped = queues.stopping(Map.of("id", q));
+        queues.lifecycle().commit(Map.of("id", q));
+        queues.results().record(ok(c), now.get());
+        QueueOutcome stopped = queues.lifecycle().stopping(Map.of("id", q));
         Map<String, Object> states = result(stopped.reply());
         assertEquals(Map.of(a, "running", b, "stopped", c, "finish"), states);
         // the running task is cancelled on its agent, one cancelJobs per agent
         assertEquals(List.of(Map.of("ip", "127.0.0.1", "ids", List.of(a))), stopped.jobs());
         assertEquals("stopped", store.queue(q).getString("status"));
         // the sent task's result is still recorded, and releases nothing
-        assertTrue(queues.result(ok(a), now.get()).jobs().isEmpty());
+        assertTrue(queues.results().record(ok(a), now.get()).jobs().isEmpty());
         assertEquals("finish", status(q, a));
         assertEquals("stopped", status(q, b));
         assertEquals("stopped", store.queue(q).getString("status"));
-        assertEquals(Map.of(a, "finish", b, "stopped", c, "finish"), result(queues.stop(Map.of("id", q))));
+        assertEquals(Map.of(a, "finish", b, "stopped", c, "finish"), result(queues.lifecycle().stop(Map.of("id", q))));
     }
 
     @Test
     void theQueueRulesAnswerTheReferenceCodes() {
-        assertCode(ErrorCode.QUEUE_NOT_FOUND, () -> queues.add(task(TaskIds.next(), "127.0.0.1", "")));
-        assertCode(ErrorCode.PARAM_QUEUE_ID, () -> queues.add(task("nope", "127.0.0.1", "")));
+        assertCode(ErrorCode.QUEUE_NOT_FOUND, () -> queues.lifecycle().add(task(TaskIds.next(), "127.0.0.1", "")));
+        assertCode(ErrorCode.PARAM_QUEUE_ID, () -> queues.lifecycle().add(task("nope", "127.0.0.1", "")));
         String q = create();
-        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.commit(Map.of("id", q)));
+        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.lifecycle().commit(Map.of("id", q)));
         String other = create();
         String foreign = add(other, "127.0.0.1", "");
         // a parent in another queue would never release the task (G17)
-        assertCode(ErrorCode.DEPEND_TASK_NOT_FOUND, () -> queues.add(task(q, "127.0.0.1", foreign)));
-        assertCode(ErrorCode.DEPEND_TASK_NOT_FOUND, () -> queues.add(task(q, "127.0.0.1", TaskIds.next())));
+        assertCode(ErrorCode.DEPEND_TASK_NOT_FOUND, () -> queues.lifecycle().add(task(q, "127.0.0.1", foreign)));
+        assertCode(ErrorCode.DEPEND_TASK_NOT_FOUND, () -> queues.lifecycle().add(task(q, "127.0.0.1", TaskIds.next())));
         assertCode(ErrorCode.PARAM_MODE, () -> {
             Map<String, Object> t = task(q, "127.0.0.1", "");
             t.put("mode", "X");
-            queues.add(t);
+            queues.lifecycle().add(t);
         });
         String a = add(q, "127.0.0.1", "");
-        queues.commit(Map.of("id", q));
-        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.commit(Map.of("id", q)));
-        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.add(task(q, "127.0.0.1", "")));
-        queues.result(ok(a), now.get());
+        queues.lifecycle().commit(Map.of("id", q));
+        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.lifecycle().commit(Map.of("id", q)));
+        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.lifecycle().add(task(q, "127.0.0.1", "")));
+        queues.results().record(ok(a), now.get());
         assertEquals("finished", store.queue(q).getString("status"));
-        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.stop(Map.of("id", q)));
-        assertCode(ErrorCode.QUEUE_NOT_FOUND, () -> queues.result(Map.of("id", TaskIds.next())));
+        assertCode(ErrorCode.QUEUE_STATUS, () -> queues.lifecycle().stop(Map.of("id", q)));
+        assertCode(ErrorCode.QUEUE_NOT_FOUND, () -> queues.lifecycle().result(Map.of("id", TaskIds.next())));
     }
 
     @Test
@@ -201,7 +201,7 @@ class QueueServiceTest {
         Map<String, Object> body = task(null, "127.0.0.1", "");
         body.remove("id");
         body.put("app", "apptest");
-        QueueService.Outcome quick = queues.quick(body);
+        QueueOutcome quick = queues.lifecycle().quick(body);
         Map<String, Object> ids = result(quick.reply());
         assertEquals(List.of(ids.get("task_id")), ids(quick.jobs()));
         Map<String, Object> job = quick.jobs().get(0);
@@ -212,11 +212,11 @@ class QueueServiceTest {
     }
 
     private String create() {
-        return String.valueOf(queues.create(Map.of("app", "apptest")).get("id"));
+        return String.valueOf(queues.lifecycle().create(Map.of("app", "apptest")).get("id"));
     }
 
     private String add(String queue, String ip, String dependsOn) {
-        return String.valueOf(queues.add(task(queue, ip, dependsOn)).get("id"));
+        return String.valueOf(queues.lifecycle().add(task(queue, ip, dependsOn)).get("id"));
     }
 
     private static Map<String, Object> task(String queue, String ip, String dependsOn) {
@@ -246,7 +246,7 @@ class QueueServiceTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> record(String queue, String task) {
-        return (Map<String, Object>) result(queues.result(Map.of("id", queue))).get(task);
+        return (Map<String, Object>) result(queues.lifecycle().result(Map.of("id", queue))).get(task);
     }
 
     private String status(String queue, String task) {
@@ -260,12 +260,12 @@ class QueueServiceTest {
 
     @Test
     void onlyTheKeyThatMadeAQueueOrAnAdminMayActOnIt() {
-        String q = String.valueOf(queues.create(new HashMap<>(Map.of("app", "apptest", "auth_id", "OWNER0000000000A"))).get("id"));
+        String q = String.valueOf(queues.lifecycle().create(new HashMap<>(Map.of("app", "apptest", "auth_id", "OWNER0000000000A"))).get("id"));
         Map<String, Object> stranger = Map.of("id", q, "caller", "OTHER00000000000", "caller_admin", "false");
-        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> queues.result(stranger)).code());
-        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> queues.commit(stranger)).code());
-        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> queues.stopping(stranger)).code());
-        assertEquals("true", queues.result(Map.of("id", q, "caller", "OWNER0000000000A", "caller_admin", "false")).get("flag"));
-        assertEquals("true", queues.result(Map.of("id", q, "caller", "ADMIN00000000000", "caller_admin", "true")).get("flag"));
+        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> queues.lifecycle().result(stranger)).code());
+        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> queues.lifecycle().commit(stranger)).code());
+        assertEquals(ErrorCode.PERMISSION_DENIED, assertThrows(ElvesException.class, () -> queues.lifecycle().stopping(stranger)).code());
+        assertEquals("true", queues.lifecycle().result(Map.of("id", q, "caller", "OWNER0000000000A", "caller_admin", "false")).get("flag"));
+        assertEquals("true", queues.lifecycle().result(Map.of("id", q, "caller", "ADMIN00000000000", "caller_admin", "true")).get("flag"));
     }
 }

@@ -29,11 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Supervisor's rules on a real (in-memory) MongoDB server through the real driver. */
-class SupervisorServiceTest {
+class SupervisorRulesTest {
     private MongoServer server;
     private MongoClient client;
     private ElvesConfig config;
-    private SupervisorService supervisor;
+    private SupervisorBeans supervisor;
     private final AtomicLong now = new AtomicLong(1_767_225_600_000L);
 
     @BeforeEach
@@ -44,7 +44,7 @@ class SupervisorServiceTest {
         config = Center.configFor(List.of(Component.SUPERVISOR)).overrides(Map.of(
                 "elves.supervisor.package-url", "http://center:9091/packages/",
                 "elves.supervisor.category.web", "10.0.0.5, 10.1.0.0/16")).build();
-        supervisor = new SupervisorService(new SupervisorStore(client, "elves"), config, now::get);
+        supervisor = SupervisorBeans.start(new SupervisorStore(client, "elves"), config, now::get);
     }
 
     @AfterEach
@@ -74,7 +74,7 @@ class SupervisorServiceTest {
     }
 
     private Map<String, Object> upload(String app, String version, byte[] data, String sha256) {
-        return supervisor.appUpload(body("app", app, "version", version, "sha256", sha256,
+        return supervisor.apps().appUpload(body("app", app, "version", version, "sha256", sha256,
                 "data", Base64.getEncoder().encodeToString(data)));
     }
 
@@ -85,108 +85,108 @@ class SupervisorServiceTest {
     @Test
     @SuppressWarnings("unchecked")
     void anAppVersionIsUploadedOnceDeployedAndRolledBack() throws Exception {
-        supervisor.appCreate(body("app", "apptest", "name", "Test app", "processor", "127.0.0.1:10010"));
+        supervisor.apps().appCreate(body("app", "apptest", "name", "Test app", "processor", "127.0.0.1:10010"));
         byte[] v1 = zip("echo 1");
         byte[] v2 = zip("echo 2");
-        upload("apptest", "1.0", v1, SupervisorService.sha256(v1));
-        upload("apptest", "2.0", v2, SupervisorService.sha256(v2));
-        assertArrayEquals(v2, supervisor.packageBytes("apptest", "2.0"));
-        supervisor.appOnline(body("app", "apptest", "version", "2.0"));
-        supervisor.appDeploy(body("app", "apptest", "agents", "127.0.0.2, 127.0.0.3,127.0.0.2"));
+        upload("apptest", "1.0", v1, AppCatalogue.sha256(v1));
+        upload("apptest", "2.0", v2, AppCatalogue.sha256(v2));
+        assertArrayEquals(v2, supervisor.apps().packageBytes("apptest", "2.0"));
+        supervisor.apps().appOnline(body("app", "apptest", "version", "2.0"));
+        supervisor.apps().appDeploy(body("app", "apptest", "agents", "127.0.0.2, 127.0.0.3,127.0.0.2"));
 
-        Map<String, Object> table = (Map<String, Object>) supervisor.deployTable(Map.of("version", "")).get("result");
+        Map<String, Object> table = (Map<String, Object>) supervisor.tables().deployTable(Map.of("version", "")).get("result");
         List<Map<String, Object>> apps = (List<Map<String, Object>>) table.get("apps");
         assertEquals(1, apps.size());
         assertEquals("2.0", apps.get(0).get("version"));
-        assertEquals(SupervisorService.sha256(v2), apps.get(0).get("sha256"));
+        assertEquals(AppCatalogue.sha256(v2), apps.get(0).get("sha256"));
         assertEquals("http://center:9091/packages/apptest/2.0", apps.get(0).get("url"));
         assertEquals(List.of("127.0.0.2", "127.0.0.3"), apps.get(0).get("agents"));
         assertEquals(List.of("apptest"), table.get("managed"), "an app with an online version is managed");
         Object version = table.get("version");
-        assertEquals(false, ((Map<String, Object>) supervisor.deployTable(Map.of("version", version)).get("result")).get("changed"));
+        assertEquals(false, ((Map<String, Object>) supervisor.tables().deployTable(Map.of("version", version)).get("result")).get("changed"));
 
-        supervisor.appOnline(body("app", "apptest", "version", "1.0"));
-        Map<String, Object> back = (Map<String, Object>) supervisor.deployTable(Map.of("version", version)).get("result");
+        supervisor.apps().appOnline(body("app", "apptest", "version", "1.0"));
+        Map<String, Object> back = (Map<String, Object>) supervisor.tables().deployTable(Map.of("version", version)).get("result");
         assertEquals("1.0", ((List<Map<String, Object>>) back.get("apps")).get(0).get("version"));
-        List<Map<String, Object>> audit = (List<Map<String, Object>>) supervisor.audit(body()).get("result");
+        List<Map<String, Object>> audit = (List<Map<String, Object>>) supervisor.audit().audit(body()).get("result");
         assertEquals(List.of("app.online", "app.deploy", "app.online", "app.upload", "app.upload", "app.create"),
                 audit.stream().map(a -> a.get("action")).toList());
     }
 
     @Test
     void badUploadsAreRefusedAndChangeNothing() throws Exception {
-        supervisor.appCreate(body("app", "apptest"));
+        supervisor.apps().appCreate(body("app", "apptest"));
         byte[] good = zip("echo 1");
         assertEquals(ErrorCode.PARAM_PACKAGE, refusal(() -> upload("apptest", "1.0", good, "0".repeat(64))));
         assertEquals(ErrorCode.PARAM_PACKAGE, refusal(() -> upload("apptest", "1.0", "not a zip".getBytes(),
-                SupervisorService.sha256("not a zip".getBytes()))));
-        assertEquals(ErrorCode.PARAM_VERSION, refusal(() -> upload("apptest", "1.0/../x", good, SupervisorService.sha256(good))));
-        assertEquals(ErrorCode.APP_NOT_FOUND, refusal(() -> upload("nosuch", "1.0", good, SupervisorService.sha256(good))));
-        assertEquals(ErrorCode.APP_VERSION_NOT_FOUND, refusal(() -> supervisor.appOnline(body("app", "apptest", "version", "1.0"))));
-        assertEquals(ErrorCode.PARAM_AGENTS, refusal(() -> supervisor.appDeploy(body("app", "apptest", "agents", "127.0.0.300"))));
-        assertEquals(ErrorCode.APP_EXISTS, refusal(() -> supervisor.appCreate(body("app", "apptest"))));
-        assertEquals(ErrorCode.PARAM_APP, refusal(() -> supervisor.appCreate(body("app", "App_Test"))));
-        assertEquals(null, supervisor.packageBytes("apptest", "1.0"));
+                AppCatalogue.sha256("not a zip".getBytes()))));
+        assertEquals(ErrorCode.PARAM_VERSION, refusal(() -> upload("apptest", "1.0/../x", good, AppCatalogue.sha256(good))));
+        assertEquals(ErrorCode.APP_NOT_FOUND, refusal(() -> upload("nosuch", "1.0", good, AppCatalogue.sha256(good))));
+        assertEquals(ErrorCode.APP_VERSION_NOT_FOUND, refusal(() -> supervisor.apps().appOnline(body("app", "apptest", "version", "1.0"))));
+        assertEquals(ErrorCode.PARAM_AGENTS, refusal(() -> supervisor.apps().appDeploy(body("app", "apptest", "agents", "127.0.0.300"))));
+        assertEquals(ErrorCode.APP_EXISTS, refusal(() -> supervisor.apps().appCreate(body("app", "apptest"))));
+        assertEquals(ErrorCode.PARAM_APP, refusal(() -> supervisor.apps().appCreate(body("app", "App_Test"))));
+        assertEquals(null, supervisor.apps().packageBytes("apptest", "1.0"));
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void keysAreGrantedRevokedRotatedAndValidatedAsTheReferenceSays() {
-        supervisor.appCreate(body("app", "apptest"));
-        supervisor.appCreate(body("app", "other"));
-        Map<String, Object> created = (Map<String, Object>) supervisor.keyCreate(body("name", "team a")).get("result");
+        supervisor.apps().appCreate(body("app", "apptest"));
+        supervisor.apps().appCreate(body("app", "other"));
+        Map<String, Object> created = (Map<String, Object>) supervisor.keys().keyCreate(body("name", "team a")).get("result");
         String id = (String) created.get("auth_id");
         String secret = (String) created.get("key");
         assertEquals(32, secret.length());
-        supervisor.keyGrant(body("auth_id", id, "app", "apptest", "agents", "127.0.0.2"));
+        supervisor.keys().keyGrant(body("auth_id", id, "app", "apptest", "agents", "127.0.0.2"));
 
-        assertEquals("true", supervisor.validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "127.0.0.2")).get("result"));
-        assertEquals("false", supervisor.validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "127.0.0.3")).get("result"));
-        assertEquals("false", supervisor.validateAuth(Map.of("auth_id", id, "app", "other")).get("result"));
-        assertEquals(ErrorCode.APP_NOT_FOUND, refusal(() -> supervisor.validateAuth(Map.of("auth_id", id, "app", "nosuch"))));
-        assertEquals(ErrorCode.AUTH_ID_NOT_FOUND, refusal(() -> supervisor.validateAuth(Map.of("auth_id", "0000000000000000"))));
-        assertEquals("apptest", ((Map<String, Object>) supervisor.appInfo(Map.of("auth_id", id)).get("result")).get("app"));
-        assertEquals(List.of("127.0.0.2"), supervisor.agentList(Map.of("auth_id", id)).get("result"));
-        assertEquals(secret, supervisor.getAuthKey(Map.of("auth_id", id)).get("auth_key"));
+        assertEquals("true", supervisor.reference().validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "127.0.0.2")).get("result"));
+        assertEquals("false", supervisor.reference().validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "127.0.0.3")).get("result"));
+        assertEquals("false", supervisor.reference().validateAuth(Map.of("auth_id", id, "app", "other")).get("result"));
+        assertEquals(ErrorCode.APP_NOT_FOUND, refusal(() -> supervisor.reference().validateAuth(Map.of("auth_id", id, "app", "nosuch"))));
+        assertEquals(ErrorCode.AUTH_ID_NOT_FOUND, refusal(() -> supervisor.reference().validateAuth(Map.of("auth_id", "0000000000000000"))));
+        assertEquals("apptest", ((Map<String, Object>) supervisor.reference().appInfo(Map.of("auth_id", id)).get("result")).get("app"));
+        assertEquals(List.of("127.0.0.2"), supervisor.reference().agentList(Map.of("auth_id", id)).get("result"));
+        assertEquals(secret, supervisor.reference().getAuthKey(Map.of("auth_id", id)).get("auth_key"));
 
-        Map<String, Object> table = (Map<String, Object>) supervisor.keyTable(Map.of("version", "")).get("result");
+        Map<String, Object> table = (Map<String, Object>) supervisor.tables().keyTable(Map.of("version", "")).get("result");
         Map<String, Object> key = ((List<Map<String, Object>>) table.get("keys")).get(0);
         assertEquals(secret, key.get("secret"));
         assertEquals(Map.of("apptest", List.of("127.0.0.2")), key.get("grants"));
 
-        String rotated = (String) ((Map<String, Object>) supervisor.keyRotate(body("auth_id", id)).get("result")).get("key");
+        String rotated = (String) ((Map<String, Object>) supervisor.keys().keyRotate(body("auth_id", id)).get("result")).get("key");
         assertNotEquals(secret, rotated);
-        assertEquals(rotated, supervisor.getAuthKey(Map.of("auth_id", id)).get("auth_key"));
-        supervisor.keyRevoke(body("auth_id", id, "app", "apptest"));
-        assertEquals("false", supervisor.validateAuth(Map.of("auth_id", id, "app", "apptest")).get("result"));
-        List<Map<String, Object>> listed = (List<Map<String, Object>>) supervisor.keyList(body()).get("result");
+        assertEquals(rotated, supervisor.reference().getAuthKey(Map.of("auth_id", id)).get("auth_key"));
+        supervisor.keys().keyRevoke(body("auth_id", id, "app", "apptest"));
+        assertEquals("false", supervisor.reference().validateAuth(Map.of("auth_id", id, "app", "apptest")).get("result"));
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) supervisor.keys().keyList(body()).get("result");
         assertTrue(listed.get(0).get("secret") == null, "no secret in the list");
-        supervisor.keyRevoke(body("auth_id", id));
-        assertEquals(ErrorCode.AUTH_ID_NOT_FOUND, refusal(() -> supervisor.getAuthKey(Map.of("auth_id", id))));
+        supervisor.keys().keyRevoke(body("auth_id", id));
+        assertEquals(ErrorCode.AUTH_ID_NOT_FOUND, refusal(() -> supervisor.reference().getAuthKey(Map.of("auth_id", id))));
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void deploymentsAndGrantsMayNameNetworksAndCategories() throws Exception {
-        supervisor.appCreate(body("app", "apptest"));
+        supervisor.apps().appCreate(body("app", "apptest"));
         byte[] v1 = zip("echo 1");
-        upload("apptest", "1.0", v1, SupervisorService.sha256(v1));
-        supervisor.appOnline(body("app", "apptest", "version", "1.0"));
-        supervisor.appDeploy(body("app", "apptest", "agents", "127.0.0.0/30,@web,@nosuch"));
-        Map<String, Object> table = (Map<String, Object>) supervisor.deployTable(Map.of("version", "")).get("result");
+        upload("apptest", "1.0", v1, AppCatalogue.sha256(v1));
+        supervisor.apps().appOnline(body("app", "apptest", "version", "1.0"));
+        supervisor.apps().appDeploy(body("app", "apptest", "agents", "127.0.0.0/30,@web,@nosuch"));
+        Map<String, Object> table = (Map<String, Object>) supervisor.tables().deployTable(Map.of("version", "")).get("result");
         org.elves.center.heartbeat.DeployTable heartbeat = new org.elves.center.heartbeat.DeployTable();
         heartbeat.answered(Map.of("flag", "true", "error", "", "result", table));
         assertTrue(heartbeat.packagesFor("127.0.0.2").containsKey("apptest"));
         assertTrue(heartbeat.packagesFor("10.0.0.5").containsKey("apptest"), "a member of category web");
         assertTrue(heartbeat.packagesFor("10.1.200.7").containsKey("apptest"), "in a network of category web");
         assertEquals(Map.of(), heartbeat.packagesFor("127.0.0.9"));
-        assertEquals(ErrorCode.PARAM_AGENTS, refusal(() -> supervisor.appDeploy(body("app", "apptest", "agents", "127.0.0.0/33"))));
+        assertEquals(ErrorCode.PARAM_AGENTS, refusal(() -> supervisor.apps().appDeploy(body("app", "apptest", "agents", "127.0.0.0/33"))));
 
-        String id = (String) ((Map<String, Object>) supervisor.keyCreate(body("name", "net")).get("result")).get("auth_id");
-        supervisor.keyGrant(body("auth_id", id, "app", "apptest", "agents", "@web"));
-        assertEquals("true", supervisor.validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "10.1.2.3")).get("result"));
-        assertEquals("false", supervisor.validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "10.2.2.3")).get("result"));
-        Map<String, Object> keys = (Map<String, Object>) supervisor.keyTable(Map.of("version", "")).get("result");
+        String id = (String) ((Map<String, Object>) supervisor.keys().keyCreate(body("name", "net")).get("result")).get("auth_id");
+        supervisor.keys().keyGrant(body("auth_id", id, "app", "apptest", "agents", "@web"));
+        assertEquals("true", supervisor.reference().validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "10.1.2.3")).get("result"));
+        assertEquals("false", supervisor.reference().validateAuth(Map.of("auth_id", id, "app", "apptest", "ip", "10.2.2.3")).get("result"));
+        Map<String, Object> keys = (Map<String, Object>) supervisor.tables().keyTable(Map.of("version", "")).get("result");
         org.elves.center.openapi.SupervisorKeys openapi = new org.elves.center.openapi.SupervisorKeys(config);
         openapi.answered(Map.of("flag", "true", "error", "", "result", keys));
         assertTrue(openapi.find(id).allows("apptest", "10.1.2.3"));

@@ -20,14 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class CronServiceTest {
+class CronRulesTest {
     private CronTestStore t;
-    private CronService crons;
+    private CronManagement crons;
+    private CronRuns runs;
 
     @BeforeEach
     void start() {
         t = new CronTestStore(Map.of("elves.cron.history", "3"));
-        crons = t.service();
+        crons = t.management();
+        runs = t.runs();
     }
 
     @AfterEach
@@ -113,12 +115,12 @@ class CronServiceTest {
         String id = (String) crons.createCron(cron(), null).get("id");
         long base = Instant.parse("2026-01-01T00:00:05Z").getEpochSecond();
         for (int i = 0; i < 5; i++) {
-            crons.cronResult(result(id + "@" + (base + 5 * i), "1", "run " + i));
+            runs.cronResult(result(id + "@" + (base + 5 * i), "1", "run " + i));
         }
         // the same run reported again (an agent's outbox after a Scheduler restart)
-        crons.cronResult(result(id + "@" + (base + 5 * 4), "0", "again"));
+        runs.cronResult(result(id + "@" + (base + 5 * 4), "0", "again"));
         // an old run arriving late does not become the last result
-        crons.cronResult(result(id + "@" + (base - 5), "1", "late"));
+        runs.cronResult(result(id + "@" + (base - 5), "1", "late"));
         Map<String, Object> d = detail(id);
         Map<String, Object> last = (Map<String, Object>) d.get("last_exec_result");
         assertEquals("run 4", ((Map<String, Object>) last.get("result")).get("worker_message"));
@@ -133,9 +135,9 @@ class CronServiceTest {
     void processorOutcomeIsRecordedWithItsRunOnce() {
         String id = (String) crons.createCron(cron("mode", "P"), null).get("id");
         String run = id + "@" + Instant.parse("2026-01-01T00:00:05Z").getEpochSecond();
-        crons.cronResult(result(run, "1", "ok"));
-        crons.processorResult(Map.of("id", run, "processor_flag", "true", "processor_error", "", "processor_costtime", "3"));
-        crons.processorResult(Map.of("id", run, "processor_flag", "false", "processor_error", "again", "processor_costtime", "3"));
+        runs.cronResult(result(run, "1", "ok"));
+        runs.processorResult(Map.of("id", run, "processor_flag", "true", "processor_error", "", "processor_costtime", "3"));
+        runs.processorResult(Map.of("id", run, "processor_flag", "false", "processor_error", "again", "processor_costtime", "3"));
         Map<String, Object> entry = ((List<Map<String, Object>>) detail(id).get("history")).get(0);
         assertEquals("true", entry.get("processor_flag"));
     }
@@ -146,7 +148,7 @@ class CronServiceTest {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         Map<String, Object> before = (Map<String, Object>) crons.agentCronTable(Map.of("version", "")).get("result");
         String id = (String) crons.createCron(cron("side", "agent", "rule", "* * * * * ?"), exchange).get("id");
-        Map<String, Object> push = exchange.getProperty(CronService.PUSH, Map.class);
+        Map<String, Object> push = exchange.getProperty(CronManagement.PUSH, Map.class);
         assertEquals("127.0.0.2", push.get("ip"));
         Map<String, Object> list = (Map<String, Object>) push.get("crons");
         assertEquals(id, ((List<Map<String, Object>>) list.get("crons")).get(0).get("id"));
@@ -162,7 +164,7 @@ class CronServiceTest {
 
         Exchange stop = new DefaultExchange(new DefaultCamelContext());
         crons.stopCron(Map.of("id", id), stop);
-        Map<String, Object> emptied = (Map<String, Object>) stop.getProperty(CronService.PUSH, Map.class).get("crons");
+        Map<String, Object> emptied = (Map<String, Object>) stop.getProperty(CronManagement.PUSH, Map.class).get("crons");
         assertEquals(List.of(), emptied.get("crons"));
         assertEquals(AgentCronLists.empty().get("version"), emptied.get("version"));
     }
@@ -171,7 +173,7 @@ class CronServiceTest {
     void centerSideChangesPushNothing() {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         crons.createCron(cron(), exchange);
-        assertNull(exchange.getProperty(CronService.PUSH));
+        assertNull(exchange.getProperty(CronManagement.PUSH));
     }
 
     @Test
