@@ -7,16 +7,13 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.spi.ThreadPoolProfile;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Beans every component uses: the RabbitMQ connection with its topology and link state, the rpc
@@ -65,20 +62,16 @@ public class CommonConfiguration implements CamelConfiguration {
      * Threads for every step that may block: an inbox's handlers (a realtime task holds one for
      * its whole run) and whatever follows an rpc reply. spring-rabbitmq completes a reply on the
      * common ForkJoinPool (a few threads for the whole JVM): a Thrift call to an agent run there
-     * would stall every other reply. A thread per task up to the max, started as needed and ended
-     * when idle (a pool grows past its core size only once its queue is full, so a small core would
-     * run tasks a few at a time however many wait); past the max, tasks queue.
+     * would stall every other reply. Started when all are busy, up to the max (GrowingPool).
      */
     @BindToRegistry("elvesHandlers")
-    public ExecutorService elvesHandlers(CamelContext context,
-                                         @PropertyInject("elves.mq.handler-max-threads") int maxThreads,
-                                         @PropertyInject("elves.mq.handler-queue") int queue) {
-        ThreadPoolProfile profile = new ThreadPoolProfileBuilder("elves-handler")
-                .poolSize(maxThreads).maxPoolSize(maxThreads)
-                .allowCoreThreadTimeOut(true).keepAliveTime(60L, TimeUnit.SECONDS)
-                .maxQueueSize(queue).rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns)
-                .build();
-        return context.getExecutorServiceManager().newThreadPool(this, "elves-handler", profile);
+    public ExecutorService elvesHandlers(@PropertyInject("elves.mq.handler-max-threads") int maxThreads) {
+        AtomicInteger count = new AtomicInteger();
+        return GrowingPool.create(maxThreads, task -> {
+            Thread thread = new Thread(task, "elves-handler-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @BindToRegistry("elvesMongo")
@@ -116,5 +109,7 @@ public class CommonConfiguration implements CamelConfiguration {
         context.addService(link);
         context.addService(new CloseOnStop("inbox requeue timer", inboxAck));
         context.addService(new CloseOnStop("mongodb client", mongo::close));
+        ExecutorService handlers = registry.lookupByNameAndType("elvesHandlers", ExecutorService.class);
+        context.addService(new CloseOnStop("handler threads", handlers::shutdown));
     }
 }

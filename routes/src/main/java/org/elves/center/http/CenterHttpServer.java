@@ -2,6 +2,7 @@ package org.elves.center.http;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.impl.VertxBuilder;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -10,6 +11,7 @@ import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.elves.center.common.GrowingPool;
 import org.elves.config.ElvesConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,10 +109,15 @@ public final class CenterHttpServer extends VertxPlatformHttpServer {
      */
     @Override
     protected Vertx createVertxInstance() {
-        ownVertx = Vertx.vertx(new VertxOptions()
+        VertxOptions options = new VertxOptions()
                 .setWorkerPoolSize(limits.workerThreads())
                 .setMaxWorkerExecuteTime(MAX_CALL_HOURS)
-                .setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS));
+                .setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS);
+        // Vert.x's own worker pool is a fixed one: threads only when all are busy instead
+        ownVertx = new VertxBuilder(options)
+                .executorServiceFactory((threads, concurrency, maxConcurrency) -> GrowingPool.create(maxConcurrency, threads))
+                .init()
+                .vertx();
         return ownVertx;
     }
 
