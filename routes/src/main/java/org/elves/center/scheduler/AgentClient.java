@@ -5,6 +5,7 @@ import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransportException;
+import org.elves.center.common.PoolFriendlyBlocking;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.thrift.AgentService;
@@ -88,6 +89,11 @@ public class AgentClient implements AutoCloseable {
     }
 
     private <T> T call(String ip, int port, int readTimeoutMs, AgentCall<T> call) {
+        // run where an rpc reply left the route: on the common ForkJoinPool, which must not starve
+        return PoolFriendlyBlocking.call(() -> callAgent(ip, port, readTimeoutMs, call));
+    }
+
+    private <T> T callAgent(String ip, int port, int readTimeoutMs, AgentCall<T> call) {
         String key = ip + ":" + port;
         Connection pooled = borrow(key);
         if (pooled != null) {

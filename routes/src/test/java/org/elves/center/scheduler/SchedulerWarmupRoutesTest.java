@@ -50,7 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SchedulerWarmupRoutesTest {
     private static final String PREFIX = "sw" + TaskIds.next().substring(0, 6).toLowerCase() + "-";
-    private static final long WARMUP_MS = 3_000;
+    // long enough that sending the 105 casts (confirmed, one by one) ends well inside it on a loaded machine
+    private static final long WARMUP_MS = 8_000;
     private static final AgentRegistry registry = new AgentRegistry(System::currentTimeMillis, () -> 10_000L, () -> 3L);
     private static final AtomicReference<HeartbeatQueries> heartbeat = new AtomicReference<>();
     private static final AtomicInteger questions = new AtomicInteger();
@@ -176,7 +177,11 @@ class SchedulerWarmupRoutesTest {
         // while the tasks wait: how many handler threads are busy (not parked idle in the pool)
         int busyMax = 0;
         int threadsMax = 0;
-        while (System.currentTimeMillis() < restart + 1_000) {
+        // measured once the burst of casts was taken in (the handler pool grows for it; its
+        // threads end after a minute idle): then the tasks wait with no thread held each
+        long sent = System.currentTimeMillis();
+        Thread.sleep(1_500);
+        while (System.currentTimeMillis() < sent + 2_500) {
             busyMax = Math.max(busyMax, busyHandlers());
             threadsMax = Math.max(threadsMax, threads.getThreadCount());
             Thread.sleep(50);
@@ -214,14 +219,18 @@ class SchedulerWarmupRoutesTest {
                 questionsBeforeBeat, questions.get(), lastTaken - beat, failedAt - restart, WARMUP_MS, busyMax,
                 threadsBefore, threadsMax);
         assertTrue(lastTaken - beat < 3_000, "within a few polls of the beat: " + (lastTaken - beat));
-        assertTrue(threadsMax - threadsBefore < 50, "no thread parked per waiting task: " + threadsBefore + " -> " + threadsMax);
+        // no thread held per waiting task (the JVM's thread count also holds the handler threads the
+        // burst of casts started, idle until they end after a minute)
+        assertTrue(busyMax < 10, "handler threads busy while the tasks wait: " + busyMax);
     }
 
-    /** elves-handler threads doing something (an idle pool thread waits parked, state WAITING). */
+    /** elves-handler threads doing something (an idle pool thread waits for a task in getTask). */
     private static int busyHandlers() {
         int busy = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().contains("elves-handler") && t.getState() != Thread.State.WAITING) {
+        for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+            boolean idle = java.util.Arrays.stream(t.getValue())
+                    .anyMatch(f -> f.getMethodName().equals("getTask") && f.getClassName().endsWith("ThreadPoolExecutor"));
+            if (t.getKey().getName().contains("elves-handler") && !idle) {
                 busy++;
             }
         }
