@@ -49,11 +49,12 @@ class RealtimeTaskTest {
         ShellApps.write(apps.resolve("slowapp"), "sleep 30\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>late</ElvesWResult>'\n");
         rendezvous = Files.createTempDirectory("elves-rendezvous");
         for (String ip : MACHINES) {
-            // each worker checks in, then waits (at most 40 s) until all callers' workers run at once
+            // each worker checks in, then waits (at most 30 s by the clock: a loaded machine makes
+            // loops slow) until all callers' workers run at once
             ShellApps.write(cluster.agentSettings(ip).build().appsDir().resolve("meetapp"), """
                     touch "%1$s/$$"
-                    i=0
-                    while [ "$(ls "%1$s" | wc -l)" -lt %2$d ] && [ $i -lt 400 ]; do sleep 0.1; i=$((i+1)); done
+                    end=$(( $(date +%%s) + 30 ))
+                    while [ "$(ls "%1$s" | wc -l)" -lt %2$d ] && [ "$(date +%%s)" -lt $end ]; do sleep 0.2; done
                     echo "<ElvesWFlag>true</ElvesWFlag><ElvesWResult>$(ls "%1$s" | wc -l) met</ElvesWResult>"
                     """.formatted(rendezvous, CALLERS_AT_ONCE));
         }
@@ -101,7 +102,8 @@ class RealtimeTaskTest {
             List<String> answers = new java.util.ArrayList<>();
             for (java.util.concurrent.Future<ApiResponse> call : calls) {
                 ApiResponse r = call.get(90, TimeUnit.SECONDS);
-                answers.add(r.ok() ? r.resultText("worker_message") : r.error());
+                answers.add(!r.answered() ? "no answer: " + r.noAnswerReason()
+                        : r.ok() ? r.resultText("worker_message") : r.error());
             }
             // a call that had to wait for another to end finds fewer than all workers checked in
             assertEquals(java.util.Collections.nCopies(CALLERS_AT_ONCE, CALLERS_AT_ONCE + " met"), answers,
