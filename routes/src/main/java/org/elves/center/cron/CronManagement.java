@@ -5,7 +5,7 @@ import org.bson.Document;
 import org.elves.center.common.JobParams;
 import org.elves.center.common.Ownership;
 import org.elves.center.common.PolledTable;
-import org.elves.center.common.Replies;
+import org.elves.center.rpc.Replies;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.CronRule;
 import org.elves.protocol.ElvesException;

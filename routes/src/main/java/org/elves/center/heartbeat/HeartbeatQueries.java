@@ -1,7 +1,7 @@
 package org.elves.center.heartbeat;
 
 import org.elves.center.heartbeat.AgentRegistry.AgentState;
-import static org.elves.center.common.Replies.ok;
+import static org.elves.center.rpc.Replies.ok;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ElvesTime;
 import org.elves.protocol.ErrorCode;

@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.elves.center.common.JobParams;
 import org.elves.center.common.Ownership;
-import org.elves.center.common.Replies;
+import org.elves.center.rpc.Replies;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;

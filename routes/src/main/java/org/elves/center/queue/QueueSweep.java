@@ -2,7 +2,7 @@ package org.elves.center.queue;
 
 import org.apache.camel.Exchange;
 import org.bson.Document;
-import org.elves.center.common.Replies;
+import org.elves.center.rpc.Replies;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesTime;
 import org.elves.protocol.ErrorCode;

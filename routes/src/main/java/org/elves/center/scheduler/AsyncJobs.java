@@ -3,7 +3,7 @@ package org.elves.center.scheduler;
 import org.apache.camel.Exchange;
 import org.elves.config.ElvesConfig;
 import org.elves.center.common.JobParams;
-import org.elves.center.common.RetryLater;
+import org.elves.center.rpc.RetryLater;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.thrift.Instruct;

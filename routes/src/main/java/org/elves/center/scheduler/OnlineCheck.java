@@ -1,8 +1,8 @@
 package org.elves.center.scheduler;
 
 import org.apache.camel.Exchange;
-import org.elves.center.common.Replies;
-import org.elves.center.common.RpcCodec;
+import org.elves.center.rpc.Replies;
+import org.elves.center.rpc.RpcCodec;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;

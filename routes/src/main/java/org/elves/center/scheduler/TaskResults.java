@@ -1,6 +1,6 @@
 package org.elves.center.scheduler;
 
-import org.elves.center.common.Replies;
+import org.elves.center.rpc.Replies;
 import org.elves.protocol.thrift.Reinstruct;
 
 import java.util.LinkedHashMap;

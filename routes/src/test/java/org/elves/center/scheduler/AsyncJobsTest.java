@@ -6,7 +6,7 @@ import org.apache.thrift.server.TSimpleServer;
 import org.apache.thrift.transport.TServerSocket;
 import org.elves.center.Center;
 import org.elves.center.Component;
-import org.elves.center.common.RetryLater;
+import org.elves.center.rpc.RetryLater;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.thrift.AgentService;
