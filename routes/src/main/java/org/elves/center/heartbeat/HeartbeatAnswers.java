@@ -1,6 +1,5 @@
 package org.elves.center.heartbeat;
 
-import org.elves.center.heartbeat.AgentRegistry.AgentState;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.Json;
 
@@ -33,7 +32,7 @@ public class HeartbeatAnswers {
      * lists those apps and the agent's apps the Supervisor does not manage); once the Cron
      * component told it, "crons": the agent's list.
      */
-    public String appsFor(AgentState state) {
+    public String appsFor(AgentRegistry.AgentState state) {
         Map<String, Object> answer = new LinkedHashMap<>();
         DeployTable.Deployments table = deployments.value();
         if (table != null) {
