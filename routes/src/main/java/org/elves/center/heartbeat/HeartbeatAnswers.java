@@ -1,5 +1,6 @@
 package org.elves.center.heartbeat;
 
+import org.elves.center.contract.Deployments;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.Json;
 
@@ -34,7 +35,7 @@ public class HeartbeatAnswers {
      */
     public String appsFor(AgentRegistry.AgentState state) {
         Map<String, Object> answer = new LinkedHashMap<>();
-        DeployTable.Deployments table = deployments.value();
+        Deployments table = deployments.value();
         if (table != null) {
             Map<String, Object> packages = table.packagesFor(state.ip());
             Map<String, Object> apps = new LinkedHashMap<>();
