@@ -1,6 +1,7 @@
 package org.elves.center.openapi;
 
 import org.apache.camel.Exchange;
+import org.elves.center.contract.AgentQuery;
 import org.elves.center.rpc.Replies;
 import org.elves.center.rpc.RpcCodec;
 import org.elves.config.ElvesConfig;
@@ -92,9 +93,7 @@ public class InfoApi {
         String ip = ApiParams.ip(request);
         exchange.setProperty(DETAIL_IP, ip);
         exchange.setProperty(SHOW_CRON, showCron);
-        Map<String, Object> query = new LinkedHashMap<>();
-        query.put("ip", ip);
-        return heartbeat(exchange, "agentInfo", query);
+        return heartbeat(exchange, "agentInfo", new AgentQuery(ip).toMap());
     }
 
     /**
