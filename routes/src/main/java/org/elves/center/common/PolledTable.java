@@ -1,5 +1,6 @@
 package org.elves.center.common;
 
+import org.elves.center.rpc.Replies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

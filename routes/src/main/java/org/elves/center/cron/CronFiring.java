@@ -1,6 +1,8 @@
 package org.elves.center.cron;
 
 import org.bson.Document;
+import org.elves.center.contract.AsyncJob;
+import org.elves.center.contract.AsyncJobBatch;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.CronRule;
 import org.elves.protocol.CronRunId;
@@ -77,22 +79,17 @@ public class CronFiring {
 
     /** The runs due now as one asyncJobs body per agent, {ip, jobs}; an empty list most ticks. */
     public List<Map<String, Object>> tick() {
-        Map<String, List<Map<String, Object>>> byIp = new LinkedHashMap<>();
-        for (Map<String, Object> job : due()) {
-            byIp.computeIfAbsent(String.valueOf(job.get("ip")), ip -> new ArrayList<>()).add(job);
+        Map<String, List<AsyncJob>> byIp = new LinkedHashMap<>();
+        for (AsyncJob job : due()) {
+            byIp.computeIfAbsent(job.ip(), ip -> new ArrayList<>()).add(job);
         }
         List<Map<String, Object>> batches = new ArrayList<>(byIp.size());
-        byIp.forEach((ip, jobs) -> {
-            Map<String, Object> batch = new LinkedHashMap<>();
-            batch.put("ip", ip);
-            batch.put("jobs", jobs);
-            batches.add(batch);
-        });
+        byIp.forEach((ip, jobs) -> batches.add(new AsyncJobBatch(ip, jobs).toMap()));
         return batches;
     }
 
-    /** The asyncJob bodies of the runs due now. */
-    synchronized List<Map<String, Object>> due() {
+    /** The asyncJobs of the runs due now. */
+    synchronized List<AsyncJob> due() {
         long now = clock.getAsLong();
         boolean gap = lastTick == 0 || now - lastTick > GAP_MILLIS;
         lastTick = now;
@@ -107,7 +104,7 @@ public class CronFiring {
             watermark = now;
             return List.of();
         }
-        List<Map<String, Object>> jobs = new ArrayList<>();
+        List<AsyncJob> jobs = new ArrayList<>();
         Instant nowInstant = Instant.ofEpochMilli(now);
         for (Scheduled s : schedule.values()) {
             if (s.next == null || s.next.isAfter(nowInstant)) {
@@ -129,11 +126,9 @@ public class CronFiring {
     /** Called once an asyncJobs batch was cast: how late each run went out, for the figures. */
     public void sent(Map<String, Object> batch) {
         long now = clock.getAsLong();
-        if (batch.get("jobs") instanceof List<?> jobs) {
-            for (Object job : jobs) {
-                if (job instanceof Map<?, ?> m && m.get("fire_time") instanceof Number fire) {
-                    delays.record(now - fire.longValue());
-                }
+        for (AsyncJob job : AsyncJobBatch.fromMap(batch).jobs()) {
+            if (job.fireTime() != null) {
+                delays.record(now - job.fireTime());
             }
         }
     }
@@ -196,14 +191,9 @@ public class CronFiring {
         return config.get("elves.cron.misfire", "fire-once").trim().toLowerCase(Locale.ROOT);
     }
 
-    private static Map<String, Object> job(Document cron, Instant due) {
-        Map<String, Object> job = new LinkedHashMap<>();
-        job.put("id", CronRunId.of(cron.getString("_id"), due));
-        for (String field : List.of("ip", "mode", "app", "func", "param", "timeout", "proxy")) {
-            job.put(field, cron.get(field));
-        }
-        job.put("type", "cron");
-        job.put("fire_time", due.toEpochMilli());
-        return job;
+    private static AsyncJob job(Document cron, Instant due) {
+        return AsyncJob.of(CronRunId.of(cron.getString("_id"), due), cron.getString("ip"), AsyncJob.CRON,
+                cron.getString("mode"), cron.getString("app"), cron.getString("func"), cron.getString("param"),
+                cron.getInteger("timeout"), cron.getString("proxy")).firedAt(due.toEpochMilli());
     }
 }

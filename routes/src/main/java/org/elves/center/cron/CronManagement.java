@@ -5,7 +5,8 @@ import org.bson.Document;
 import org.elves.center.common.JobParams;
 import org.elves.center.common.Ownership;
 import org.elves.center.common.PolledTable;
-import org.elves.center.common.Replies;
+import org.elves.center.contract.CronPush;
+import org.elves.center.rpc.Replies;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.CronRule;
 import org.elves.protocol.ElvesException;
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,10 +156,7 @@ public class CronManagement {
         List<Document> started = store.byIp(ip).stream()
                 .filter(c -> CronStore.AGENT.equals(c.getString("side")) && c.getInteger("cron_flag", 0) == 1)
                 .toList();
-        Map<String, Object> push = new LinkedHashMap<>();
-        push.put("ip", ip);
-        push.put("crons", AgentCronLists.list(started));
-        exchange.setProperty(PUSH, push);
+        exchange.setProperty(PUSH, new CronPush(ip, AgentCronLists.list(started)).toMap());
     }
 
     /** The cron, when it exists and the caller (if any) may act on it. */

@@ -2,7 +2,10 @@ package org.elves.center.cron;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.elves.center.scheduler.TaskResults;
+import org.elves.center.contract.AsyncJob;
+import org.elves.center.contract.AsyncJobBatch;
+import org.elves.center.contract.ProcessorResult;
+import org.elves.center.contract.TaskResult;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.CronRunId;
 import org.elves.protocol.ErrorCode;
@@ -39,20 +42,21 @@ public class CronRuns {
         this.clock = clock;
     }
 
-    /** A run's result {flag, error, result:{id: run id, worker_*}}: recorded once per run id. */
-    @SuppressWarnings("unchecked")
+    /** A run's result (its id: the run id): recorded once per run id. */
     public Map<String, Object> cronResult(Map<String, Object> body) {
-        Map<String, Object> result = body.get("result") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-        String runId = text(result.get("id"));
-        Document run = new Document("run_id", runId)
-                .append("end_time", clock.getAsLong())
-                .append("flag", text(body.get("flag")))
-                .append("error", text(body.get("error")))
-                .append("worker_flag", text(result.get("worker_flag")))
-                .append("worker_message", text(result.get("worker_message")))
-                .append("worker_costtime", text(result.get("worker_costtime")));
-        record(runId, run);
+        record(TaskResult.fromMap(body));
         return null;
+    }
+
+    private void record(TaskResult result) {
+        Document run = new Document("run_id", result.id())
+                .append("end_time", clock.getAsLong())
+                .append("flag", String.valueOf(result.flag()))
+                .append("error", result.error())
+                .append("worker_flag", text(result.workerFlag()))
+                .append("worker_message", text(result.workerMessage()))
+                .append("worker_costtime", text(result.workerCosttime()));
+        record(result.id(), run);
     }
 
     /**
@@ -61,22 +65,19 @@ public class CronRuns {
      * the cron's history instead of vanishing. Not retried: the tick's second is claimed, and by
      * the time the broker is back the misfire policy would have given a later run anyway.
      */
-    @SuppressWarnings("unchecked")
     public void notCast(Map<String, Object> batch, String why) {
-        if (!(batch.get("jobs") instanceof List<?> jobs)) {
-            return;
-        }
-        for (Object job : jobs) {
-            String runId = text(((Map<String, Object>) job).get("id"));
-            LOG.warn("cron run {} not sent: {}", runId, why);
-            cronResult(TaskResults.failed(runId, ErrorCode.BROKER_UNAVAILABLE.text(
-                    "run not cast to the scheduler for " + text(batch.get("ip")) + ": " + why)));
+        AsyncJobBatch runs = AsyncJobBatch.fromMap(batch);
+        for (AsyncJob job : runs.jobs()) {
+            LOG.warn("cron run {} not sent: {}", job.id(), why);
+            record(TaskResult.failed(job.id(), ErrorCode.BROKER_UNAVAILABLE.text(
+                    "run not cast to the scheduler for " + runs.ip() + ": " + why)));
         }
     }
 
     /** Mode P: the processor's outcome {id: run id, processor_flag, processor_error, processor_costtime}. */
     public Map<String, Object> processorResult(Map<String, Object> body) {
-        String runId = text(body.get("id"));
+        ProcessorResult result = ProcessorResult.fromMap(body);
+        String runId = result.id();
         CronRunId key = key(runId);
         for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
             Document cron = store.find(key.cronId());
@@ -89,9 +90,7 @@ public class CronRuns {
                 LOG.debug("processor result of run {} ignored: run unknown or recorded already", runId);
                 return null;
             }
-            run.append("processor_flag", text(body.get("processor_flag")))
-                    .append("processor_error", text(body.get("processor_error")))
-                    .append("processor_costtime", text(body.get("processor_costtime")));
+            run.putAll(result.outcome());
             if (store.update(key.cronId(), rev(cron), set("history", history))) {
                 return null;
             }

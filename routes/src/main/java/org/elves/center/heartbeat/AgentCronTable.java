@@ -1,10 +1,8 @@
 package org.elves.center.heartbeat;
 
 import org.elves.center.common.PolledTable;
-import org.elves.center.cron.AgentCronLists;
+import org.elves.center.contract.AgentCronList;
 
-import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,7 +11,7 @@ import java.util.Map;
  * drops crons because this Heartbeat just started.
  */
 public class AgentCronTable extends PolledTable<Map<String, Object>> {
-    private static final Map<String, Object> NONE = emptyList();
+    private static final Map<String, Object> NONE = Map.copyOf(AgentCronList.empty().toMap());
 
     public AgentCronTable() {
         super("agent-side cron lists");
@@ -34,13 +32,5 @@ public class AgentCronTable extends PolledTable<Map<String, Object>> {
         }
         Map<String, Object> list = (Map<String, Object>) table.get(ip);
         return list != null ? list : NONE;
-    }
-
-    private static Map<String, Object> emptyList() {
-        Map<String, Object> list = new LinkedHashMap<>();
-        // the same digest Cron gives an empty list (AgentCronLists.empty), so agents see no change
-        list.put("version", AgentCronLists.empty().get("version"));
-        list.put("crons", List.of());
-        return Map.copyOf(list);
     }
 }

@@ -1,6 +1,6 @@
 package org.elves.center.heartbeat;
 
-import org.elves.center.heartbeat.AgentRegistry.AgentState;
+import org.elves.center.contract.Deployments;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.Json;
 
@@ -33,9 +33,9 @@ public class HeartbeatAnswers {
      * lists those apps and the agent's apps the Supervisor does not manage); once the Cron
      * component told it, "crons": the agent's list.
      */
-    public String appsFor(AgentState state) {
+    public String appsFor(AgentRegistry.AgentState state) {
         Map<String, Object> answer = new LinkedHashMap<>();
-        DeployTable.Deployments table = deployments.value();
+        Deployments table = deployments.value();
         if (table != null) {
             Map<String, Object> packages = table.packagesFor(state.ip());
             Map<String, Object> apps = new LinkedHashMap<>();

@@ -1,7 +1,8 @@
 package org.elves.center.heartbeat;
 
-import org.elves.center.heartbeat.AgentRegistry.AgentState;
-import static org.elves.center.common.Replies.ok;
+import org.elves.center.contract.AgentQuery;
+import org.elves.center.contract.AgentStatus;
+import static org.elves.center.rpc.Replies.ok;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ElvesTime;
 import org.elves.protocol.ErrorCode;
@@ -14,11 +15,6 @@ import java.util.TreeMap;
 
 /** The Heartbeat component's rpc handlers: online status and agent information. */
 public class HeartbeatQueries {
-    /** getStatByIp's "online" for an agent not heard from while this Heartbeat is warming up. */
-    public static final String UNKNOWN = "unknown";
-    /** getStatByIp's field beside {@link #UNKNOWN}: the warm-up left, ms (ask again within it). */
-    public static final String WARMUP_LEFT_MS = "warmup_left_ms";
-
     private final AgentRegistry registry;
     private final HeartbeatWarmup warmup;
 
@@ -28,21 +24,17 @@ public class HeartbeatQueries {
     }
 
     /**
-     * {ip} → {ip, online, last_hb_time, port, apps}; unknown agent → 414.1. While this process is
+     * {@link AgentQuery} → {@link AgentStatus}; unknown agent → 414.1. While this process is
      * warming up ({@link HeartbeatWarmup}) an agent it has not heard from yet is no error but
-     * {ip, online: "unknown", warmup_left_ms}: its first beat may still be on its way. Only the
+     * "unknown" with the warm-up left: its first beat may still be on its way. Only the
      * Scheduler asks this (before sending a task), and it asks again until the warm-up is over.
      */
     public Map<String, Object> getStatByIp(Map<String, Object> body) {
-        String ip = ip(body);
-        AgentState state = registry.find(ip);
+        String ip = AgentQuery.fromMap(body).ip();
+        AgentRegistry.AgentState state = registry.find(ip);
         long left = state == null ? warmup.leftMs() : 0;
         if (left > 0) {
-            Map<String, Object> unknown = new LinkedHashMap<>();
-            unknown.put("ip", ip);
-            unknown.put("online", UNKNOWN);
-            unknown.put(WARMUP_LEFT_MS, left);
-            return ok(unknown);
+            return ok(AgentStatus.warmingUp(ip, left).toMap());
         }
         return ok(stat(known(ip)));
     }
@@ -55,7 +47,7 @@ public class HeartbeatQueries {
         }
         List<Map<String, Object>> result = new ArrayList<>();
         for (Object ip : ips) {
-            AgentState state = registry.find(String.valueOf(ip));
+            AgentRegistry.AgentState state = registry.find(String.valueOf(ip));
             if (state == null) {
                 Map<String, Object> unknown = new LinkedHashMap<>();
                 unknown.put("ip", String.valueOf(ip));
@@ -71,7 +63,7 @@ public class HeartbeatQueries {
 
     /** {ip} → everything the agent reported, online or not; unknown agent → 414.1. */
     public Map<String, Object> getInfoByIp(Map<String, Object> body) {
-        AgentState state = known(ip(body));
+        AgentRegistry.AgentState state = known(AgentQuery.fromMap(body).ip());
         Map<String, Object> info = stat(state);
         info.put("asset", state.asset());
         info.put("type", state.info().getType() == null ? "" : state.info().getType());
@@ -84,7 +76,7 @@ public class HeartbeatQueries {
 
     /** The reference's agentInfo: {ip} → {ip, asset, last_hb_time, apps}; unknown or offline → 414.1. */
     public Map<String, Object> agentInfo(Map<String, Object> body) {
-        AgentState state = known(ip(body));
+        AgentRegistry.AgentState state = known(AgentQuery.fromMap(body).ip());
         if (!registry.isOnline(state)) {
             throw new ElvesException(ErrorCode.AGENT_NOT_FOUND, state.ip() + " is offline");
         }
@@ -96,7 +88,7 @@ public class HeartbeatQueries {
         String ip = text(body.get("ip"));
         String asset = text(body.get("asset"));
         List<Map<String, Object>> result = new ArrayList<>();
-        for (AgentState state : registry.online()) {
+        for (AgentRegistry.AgentState state : registry.online()) {
             if ((ip.isEmpty() || ip.equals(state.ip())) && (asset.isEmpty() || asset.equals(state.asset()))) {
                 result.add(reference(state));
             }
@@ -112,7 +104,7 @@ public class HeartbeatQueries {
         int online = 0;
         int total = 0;
         Map<String, Integer> byType = new TreeMap<>();
-        for (AgentState state : registry.all()) {
+        for (AgentRegistry.AgentState state : registry.all()) {
             total++;
             if (registry.isOnline(state)) {
                 online++;
@@ -132,7 +124,7 @@ public class HeartbeatQueries {
     /** Apps reported by online agents: {app: {versions:[...], agents:n}}. */
     public Map<String, Object> appList(Map<String, Object> body) {
         Map<String, Map<String, Object>> apps = new TreeMap<>();
-        for (AgentState state : registry.online()) {
+        for (AgentRegistry.AgentState state : registry.online()) {
             for (Map.Entry<String, Object> app : state.apps().entrySet()) {
                 Map<String, Object> entry = apps.computeIfAbsent(app.getKey(), k -> {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -152,17 +144,12 @@ public class HeartbeatQueries {
         return ok(apps);
     }
 
-    private Map<String, Object> stat(AgentState state) {
-        Map<String, Object> stat = new LinkedHashMap<>();
-        stat.put("ip", state.ip());
-        stat.put("online", String.valueOf(registry.isOnline(state)));
-        stat.put("last_hb_time", ElvesTime.format(state.lastSeen()));
-        stat.put("port", state.info().isSetPort() ? state.info().getPort() : 0);
-        stat.put("apps", state.apps());
-        return stat;
+    private Map<String, Object> stat(AgentRegistry.AgentState state) {
+        return AgentStatus.known(state.ip(), registry.isOnline(state), ElvesTime.format(state.lastSeen()),
+                state.info().isSetPort() ? state.info().getPort() : 0, state.apps()).toMap();
     }
 
-    private static Map<String, Object> reference(AgentState state) {
+    private static Map<String, Object> reference(AgentRegistry.AgentState state) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("ip", state.ip());
         info.put("asset", state.asset());
@@ -183,20 +170,12 @@ public class HeartbeatQueries {
         }
     }
 
-    private AgentState known(String ip) {
-        AgentState state = registry.find(ip);
+    private AgentRegistry.AgentState known(String ip) {
+        AgentRegistry.AgentState state = registry.find(ip);
         if (state == null) {
             throw new ElvesException(ErrorCode.AGENT_NOT_FOUND, ip + " has never sent a heartbeat");
         }
         return state;
-    }
-
-    private static String ip(Map<String, Object> body) {
-        String ip = text(body.get("ip"));
-        if (ip.isEmpty()) {
-            throw new ElvesException(ErrorCode.PARAM_IP, "ip is required");
-        }
-        return ip;
     }
 
     private static String text(Object value) {

@@ -1,8 +1,8 @@
 package org.elves.center.openapi;
 
 import org.apache.camel.Exchange;
-import org.elves.center.common.Replies;
-import org.elves.center.common.RpcCodec;
+import org.elves.center.rpc.Replies;
+import org.elves.center.rpc.RpcCodec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

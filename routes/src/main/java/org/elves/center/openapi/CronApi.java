@@ -1,7 +1,7 @@
 package org.elves.center.openapi;
 
 import org.apache.camel.Exchange;
-import org.elves.center.common.Replies;
+import org.elves.center.rpc.Replies;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ApiSignature;
 import org.elves.protocol.ElvesException;

@@ -1,8 +1,9 @@
 package org.elves.center.openapi;
 
 import org.apache.camel.Exchange;
-import org.elves.center.common.Replies;
-import org.elves.center.common.RpcCodec;
+import org.elves.center.contract.AgentQuery;
+import org.elves.center.rpc.Replies;
+import org.elves.center.rpc.RpcCodec;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
@@ -92,9 +93,7 @@ public class InfoApi {
         String ip = ApiParams.ip(request);
         exchange.setProperty(DETAIL_IP, ip);
         exchange.setProperty(SHOW_CRON, showCron);
-        Map<String, Object> query = new LinkedHashMap<>();
-        query.put("ip", ip);
-        return heartbeat(exchange, "agentInfo", query);
+        return heartbeat(exchange, "agentInfo", new AgentQuery(ip).toMap());
     }
 
     /**

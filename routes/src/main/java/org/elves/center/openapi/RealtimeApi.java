@@ -1,7 +1,7 @@
 package org.elves.center.openapi;
 
 import org.apache.camel.Exchange;
-import org.elves.center.common.RpcCodec;
+import org.elves.center.rpc.RpcCodec;
 import org.elves.config.ElvesConfig;
 
 import java.util.LinkedHashMap;

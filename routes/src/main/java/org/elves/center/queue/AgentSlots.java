@@ -1,13 +1,13 @@
 package org.elves.center.queue;
 
 import org.bson.Document;
+import org.elves.center.contract.AsyncJob;
 import org.elves.config.ElvesConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +54,7 @@ public class AgentSlots {
                     }
                     Document task = store.markSent(id, clock.getAsLong());
                     if (task != null) {
-                        jobs.add(asyncJob(task));
+                        jobs.add(asyncJob(task).toMap());
                         continue;
                     }
                     // no longer pendding: ended (stopped, skipped) or sent by another claim
@@ -81,7 +81,7 @@ public class AgentSlots {
                     Document sent = store.markSent(id, clock.getAsLong());
                     if (sent != null) {
                         LOG.info("task {} claimed but never sent (a handler died): sent now", id);
-                        jobs.add(asyncJob(sent));
+                        jobs.add(asyncJob(sent).toMap());
                     }
                 }
             }
@@ -99,18 +99,10 @@ public class AgentSlots {
         return ids == null ? List.of() : ids;
     }
 
-    /** The asyncJob body the Scheduler runs a queue task from. */
-    static Map<String, Object> asyncJob(Document task) {
-        Map<String, Object> job = new LinkedHashMap<>();
-        job.put("id", task.getString("_id"));
-        job.put("ip", task.getString("ip"));
-        job.put("type", "queue");
-        job.put("mode", task.getString("mode"));
-        job.put("app", task.getString("app"));
-        job.put("func", task.getString("func"));
-        job.put("param", task.getString("param"));
-        job.put("timeout", task.getInteger("timeout", 90));
-        job.put("proxy", task.getString("proxy"));
-        return job;
+    /** The asyncJob the Scheduler runs a queue task from. */
+    static AsyncJob asyncJob(Document task) {
+        return AsyncJob.of(task.getString("_id"), task.getString("ip"), AsyncJob.QUEUE, task.getString("mode"),
+                task.getString("app"), task.getString("func"), task.getString("param"), task.getInteger("timeout", 90),
+                task.getString("proxy"));
     }
 }

@@ -6,7 +6,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.elves.center.common.BrokerLink;
+import org.elves.center.rpc.BrokerLink;
 import org.elves.config.ElvesConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

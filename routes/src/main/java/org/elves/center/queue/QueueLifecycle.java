@@ -4,7 +4,8 @@ import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.elves.center.common.JobParams;
 import org.elves.center.common.Ownership;
-import org.elves.center.common.Replies;
+import org.elves.center.contract.CancelJobs;
+import org.elves.center.rpc.Replies;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
@@ -172,12 +173,7 @@ public class QueueLifecycle {
         // their ids would otherwise wait in the agents' lists until a claim drops them
         stoppedByIp.forEach(store::dropReady);
         List<Map<String, Object>> cancels = new ArrayList<>();
-        runningByIp.forEach((ip, ids) -> {
-            Map<String, Object> cancel = new LinkedHashMap<>();
-            cancel.put("ip", ip);
-            cancel.put("ids", ids);
-            cancels.add(cancel);
-        });
+        runningByIp.forEach((ip, ids) -> cancels.add(new CancelJobs(ip, ids).toMap()));
         return new QueueOutcome(Replies.ok(states), cancels);
     }
 

@@ -2,7 +2,7 @@ package org.elves.center.queue;
 
 import org.apache.camel.Exchange;
 import org.bson.Document;
-import org.elves.center.common.Replies;
+import org.elves.center.contract.TaskResult;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesTime;
 import org.elves.protocol.ErrorCode;
@@ -119,12 +119,7 @@ public class QueueSweep {
     }
 
     /** The failure result of a task past its deadline: [410.3] when its agent was last unreachable, else [410.2]. */
-    private static Map<String, Object> overdue(Document task, long sent, long limitMs) {
-        Map<String, Object> worker = new LinkedHashMap<>();
-        worker.put("id", task.getString("_id"));
-        worker.put("worker_flag", "-1");
-        worker.put("worker_message", "");
-        worker.put("worker_costtime", "");
+    private static TaskResult overdue(Document task, long sent, long limitMs) {
         String ip = task.getString("ip");
         String error;
         if (task.get("unreachable_since") instanceof Number since) {
@@ -134,9 +129,7 @@ public class QueueSweep {
             error = ErrorCode.AGENT_ANSWER_TIMEOUT.text("no result from " + ip + " within " + limitMs / 1000
                     + " s (timeout " + task.getInteger("timeout", 0) + " s + elves.queue.result-margin-seconds)");
         }
-        Map<String, Object> timedOut = Replies.failure(error);
-        timedOut.put("result", worker);
-        return timedOut;
+        return new TaskResult(false, error, task.getString("_id"), "-1", "", "", null);
     }
 
     /**
@@ -204,13 +197,8 @@ public class QueueSweep {
             Object last = task.get("resent_time") != null ? task.get("resent_time") : task.get("sent_time");
             long lastSent = last instanceof Number n ? n.longValue() : 0L;
             if ((all || now - lastSent >= graceMs) && store.markResent(task.getString("_id"), now)) {
-                Map<String, Object> job = asyncJob(task);
-                job.put("resend", true);
-                if (task.get("unreachable_since") != null) {
-                    // the Scheduler then says when the agent takes it again (resend_failed "false")
-                    job.put("unreachable", true);
-                }
-                jobs.add(job);
+                // unreachable: the Scheduler then says when the agent takes it again (resend_failed "false")
+                jobs.add(asyncJob(task).resent(task.get("unreachable_since") != null).toMap());
             }
         }
         if (!jobs.isEmpty()) {

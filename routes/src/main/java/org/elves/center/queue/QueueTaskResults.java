@@ -2,7 +2,8 @@ package org.elves.center.queue;
 
 import org.apache.camel.Exchange;
 import org.bson.Document;
-import org.elves.center.scheduler.TaskResults;
+import org.elves.center.contract.ProcessorResult;
+import org.elves.center.contract.TaskResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,37 +39,32 @@ public class QueueTaskResults {
 
     /** A cast: nothing to answer. */
     public Map<String, Object> taskResult(Map<String, Object> body, Exchange exchange) {
-        QueueOutcome.handOver(record(body, clock.getAsLong()), exchange);
+        QueueOutcome.handOver(record(TaskResult.fromMap(body), clock.getAsLong()), exchange);
         return null;
     }
 
     /** A cast from the Scheduler (mode P): the processor's outcome, recorded with the task once. */
     public Map<String, Object> processorResult(Map<String, Object> body) {
-        String id = text(body.get("id"));
-        Document processor = new Document();
-        for (String field : PROCESSOR_FIELDS) {
-            processor.append(field, text(body.get(field)));
-        }
-        if (!store.processorResult(id, processor)) {
+        ProcessorResult result = ProcessorResult.fromMap(body);
+        String id = result.id();
+        if (!store.processorResult(id, new Document(result.outcome()))) {
             LOG.debug("processor result of task {} ignored: the task is unknown or has one already", id);
         }
         return null;
     }
 
-    /** A task's result {flag, error, result:{id, worker_*}}; recorded once, whatever repeats. */
-    @SuppressWarnings("unchecked")
-    QueueOutcome record(Map<String, Object> body, long now) {
-        String id = TaskResults.idOf(body);
-        if (TaskResults.isResendNote(body)) {
-            resendNoted(id, "true".equals(text(body.get(TaskResults.RESEND_FAILED))), text(body.get("error")), now);
+    /** A task's result; recorded once, whatever repeats. */
+    QueueOutcome record(TaskResult taskResult, long now) {
+        String id = taskResult.id();
+        if (taskResult.isResendNote()) {
+            resendNoted(id, taskResult.resendFailed(), taskResult.error(), now);
             return QueueOutcome.of(null);
         }
-        Map<String, Object> worker = body.get("result") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-        String flag = text(body.get("flag"));
-        String workerFlag = text(worker.get("worker_flag"));
-        Document result = new Document("flag", flag).append("error", text(body.get("error")))
-                .append("worker_flag", workerFlag).append("worker_message", text(worker.get("worker_message")))
-                .append("worker_costtime", text(worker.get("worker_costtime"))).append("exec_finish_time", now);
+        String flag = String.valueOf(taskResult.flag());
+        String workerFlag = text(taskResult.workerFlag());
+        Document result = new Document("flag", flag).append("error", taskResult.error())
+                .append("worker_flag", workerFlag).append("worker_message", text(taskResult.workerMessage()))
+                .append("worker_costtime", text(taskResult.workerCosttime())).append("exec_finish_time", now);
         if (!store.finish(id, result)) {
             Document known = store.task(id);
             if (known == null || !FINISH.equals(known.getString("status"))) {

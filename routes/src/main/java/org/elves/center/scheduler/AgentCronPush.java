@@ -1,6 +1,7 @@
 package org.elves.center.scheduler;
 
 import org.apache.camel.Exchange;
+import org.elves.center.contract.CronPush;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.Json;
@@ -9,8 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
-
-import static org.elves.center.common.JobParams.text;
 
 /**
  * cronPush cast from Cron {ip, crons:{version, crons}}: the agent's new list of agent-side crons,
@@ -39,12 +38,9 @@ public class AgentCronPush {
      * @throws IllegalArgumentException when the body names no agent or holds no list (logged, dropped)
      */
     public Map<String, Object> accept(Map<String, Object> body, Exchange exchange) {
-        String ip = text(body.get("ip"));
-        if (ip.isEmpty() || !(body.get("crons") instanceof Map<?, ?> crons)) {
-            throw new IllegalArgumentException("cronPush needs an ip and a crons list");
-        }
-        exchange.setProperty(CRONS, Json.text(crons));
-        return online.queryAgent(ip, exchange);
+        CronPush push = CastBodies.read(CronPush::fromMap, body);
+        exchange.setProperty(CRONS, Json.text(push.crons().toMap()));
+        return online.queryAgent(push.ip(), exchange);
     }
 
     @SuppressWarnings("unchecked")

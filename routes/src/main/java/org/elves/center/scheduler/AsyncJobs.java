@@ -2,8 +2,10 @@ package org.elves.center.scheduler;
 
 import org.apache.camel.Exchange;
 import org.elves.config.ElvesConfig;
-import org.elves.center.common.JobParams;
-import org.elves.center.common.RetryLater;
+import org.elves.center.contract.AsyncJob;
+import org.elves.center.contract.AsyncJobBatch;
+import org.elves.center.contract.TaskResult;
+import org.elves.center.rpc.RetryLater;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.thrift.Instruct;
@@ -14,10 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-import static org.elves.center.common.JobParams.required;
 import static org.elves.center.common.JobParams.text;
 
 /**
@@ -29,7 +29,7 @@ import static org.elves.center.common.JobParams.text;
  * <p>
  * Two exceptions (issue 11). A re-send of a running task ({@code resend: true}, see
  * QueueSweep) that cannot reach its agent does not end the task, which may well be running
- * there: its failure is cast marked {@link TaskResults#RESEND_FAILED} and Queue only notes it.
+ * there: its failure is cast marked {@link TaskResult#RESEND_FAILED} and Queue only notes it.
  * And when Heartbeat could not be asked (503.2) or did not answer in time (500.1) nothing is
  * known about the agent: the handler throws {@link RetryLater} and the inbox redelivers the
  * message later, instead of failing a task for an infrastructure hiccup.
@@ -38,7 +38,6 @@ public class AsyncJobs {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncJobs.class);
     /** Exchange property: "queue" or "cron", where the task's result goes. */
     public static final String TYPE = "ElvesTaskType";
-    private static final List<String> TYPES = List.of("queue", "cron");
     /** Exchange property: the Instructs of an asyncJobs batch, all for one agent. */
     public static final String BATCH = "ElvesBatch";
     /** Exchange property: how an asyncJob is sent ({@link Sending}). */
@@ -51,12 +50,12 @@ public class AsyncJobs {
     enum Sending {
         FIRST, RESEND, RESEND_TO_UNREACHABLE;
 
-        /** From an asyncJob body's {@code resend} and {@code unreachable} (QueueSweep's re-sends). */
-        static Sending of(Map<String, Object> body) {
-            if (!Boolean.parseBoolean(text(body.get("resend")))) {
+        /** From an asyncJob's {@code resend} and {@code unreachable} (QueueSweep's re-sends). */
+        static Sending of(AsyncJob job) {
+            if (!job.resend()) {
                 return FIRST;
             }
-            return Boolean.parseBoolean(text(body.get("unreachable"))) ? RESEND_TO_UNREACHABLE : RESEND;
+            return job.unreachable() ? RESEND_TO_UNREACHABLE : RESEND;
         }
     }
 
@@ -78,43 +77,33 @@ public class AsyncJobs {
      *                                  logs and drops it: a cast has nobody to answer)
      */
     public Map<String, Object> accept(Map<String, Object> body, Exchange exchange) {
-        Instruct ins;
-        try {
-            ins = instruct(body);
-        } catch (ElvesException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        exchange.setProperty(TYPE, ins.getType());
-        exchange.setProperty(SENDING, Sending.of(body));
-        return online.query(ins, exchange);
+        AsyncJob job = CastBodies.read(AsyncJob::fromMap, body);
+        exchange.setProperty(TYPE, job.type());
+        exchange.setProperty(SENDING, Sending.of(job));
+        return online.query(instruct(job), exchange);
     }
 
     /**
-     * The Instruct an asyncJob body describes: {id, ip, type, mode, app, func, param, timeout, proxy}.
+     * The Instruct an asyncJob body describes.
      *
-     * @throws ElvesException          naming the field that is missing or wrong (with its 403.x code)
-     * @throws IllegalArgumentException for a missing id or a wrong type, which have no code
+     * @throws IllegalArgumentException naming the field that is missing or wrong (see {@link AsyncJob#fromMap})
      */
     Instruct instruct(Map<String, Object> body) {
+        return instruct(CastBodies.read(AsyncJob::fromMap, body));
+    }
+
+    private Instruct instruct(AsyncJob job) {
         Instruct ins = new Instruct();
         // the caller's id: Queue and Cron know their tasks by it
-        ins.setId(text(body.get("id")));
-        if (ins.getId().isEmpty()) {
-            throw new IllegalArgumentException("id is required");
-        }
-        ins.setIp(required(body, "ip", ErrorCode.PARAM_IP));
-        String type = text(body.get("type")).toLowerCase(Locale.ROOT);
-        if (!TYPES.contains(type)) {
-            // the reference has no code for it: only Queue and Cron send asyncJob
-            throw new IllegalArgumentException("type must be queue or cron, got '" + text(body.get("type")) + "'");
-        }
-        ins.setType(type);
-        ins.setMode(JobParams.mode(body.get("mode")));
-        ins.setApp(required(body, "app", ErrorCode.PARAM_APP));
-        ins.setFunc(required(body, "func", ErrorCode.PARAM_FUNC));
-        ins.setParam(text(body.get("param")));
-        ins.setTimeout(JobParams.timeoutSeconds(body.get("timeout"), config.getInt("elves.timeout", 90)));
-        ins.setProxy(text(body.get("proxy")));
+        ins.setId(job.id());
+        ins.setIp(job.ip());
+        ins.setType(job.type());
+        ins.setMode(job.mode());
+        ins.setApp(job.app());
+        ins.setFunc(job.func());
+        ins.setParam(job.param());
+        ins.setTimeout(job.timeout() != null ? job.timeout() : config.getInt("elves.timeout", 90));
+        ins.setProxy(job.proxy());
         return ins;
     }
 
@@ -146,16 +135,16 @@ public class AsyncJobs {
             int ackTimeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
             requireAccepted(ins, agents.invokeAsync(ins.getIp(), port, List.of(ins), ackTimeoutMs));
         } catch (Refused e) {
-            return TaskResults.failed(ins.getId(), e.getMessage());
+            return TaskResult.failed(ins.getId(), e.getMessage()).toMap();
         } catch (ElvesException e) {
             online.failed(ins, e);
             if (sending != Sending.FIRST && UNREACHABLE.contains(e.code())) {
                 LOG.info("queue task {} still unreachable on re-send: {}", ins.getId(), e.getMessage());
-                return TaskResults.resendFailed(ins.getId(), e.getMessage());
+                return TaskResult.resendFailed(ins.getId(), e.getMessage()).toMap();
             }
-            return TaskResults.failed(ins.getId(), e.getMessage());
+            return TaskResult.failed(ins.getId(), e.getMessage()).toMap();
         }
-        return sending == Sending.RESEND_TO_UNREACHABLE ? TaskResults.resendReached(ins.getId()) : null;
+        return sending == Sending.RESEND_TO_UNREACHABLE ? TaskResult.resendReached(ins.getId()).toMap() : null;
     }
 
     /** Nothing is known of the agent when Heartbeat could not be asked: the message is taken again later. */
@@ -173,29 +162,14 @@ public class AsyncJobs {
      *
      * @throws IllegalArgumentException when no job of the batch is a task for its agent
      */
-    @SuppressWarnings("unchecked")
     public Map<String, Object> acceptBatch(Map<String, Object> body, Exchange exchange) {
-        String ip = text(body.get("ip"));
-        List<Instruct> batch = new ArrayList<>();
-        if (body.get("jobs") instanceof List<?> jobs) {
-            for (Object job : jobs) {
-                try {
-                    Instruct ins = instruct(job instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
-                    if (ins.getIp().equals(ip)) {
-                        batch.add(ins);
-                    } else {
-                        LOG.warn("asyncJobs for {}: task {} names agent {}, dropped", ip, ins.getId(), ins.getIp());
-                    }
-                } catch (ElvesException | IllegalArgumentException e) {
-                    LOG.warn("asyncJobs for {}: a job dropped: {}", ip, e.getMessage());
-                }
-            }
+        AsyncJobBatch batch = CastBodies.read(b -> AsyncJobBatch.fromMap(b,
+                refusal -> LOG.warn("asyncJobs for {}: a job dropped: {}", text(b.get("ip")), refusal.getMessage())), body);
+        if (batch.jobs().isEmpty()) {
+            throw new IllegalArgumentException("asyncJobs needs tasks for its agent, got " + body.keySet());
         }
-        if (ip.isEmpty() || batch.isEmpty()) {
-            throw new IllegalArgumentException("asyncJobs needs an ip and tasks for it, got " + body.keySet());
-        }
-        exchange.setProperty(BATCH, batch);
-        return online.queryAgent(ip, exchange);
+        exchange.setProperty(BATCH, batch.jobs().stream().map(this::instruct).toList());
+        return online.queryAgent(batch.ip(), exchange);
     }
 
     /**
@@ -236,7 +210,7 @@ public class AsyncJobs {
     private static Map<String, Object> typed(Instruct ins, String error) {
         Map<String, Object> failure = new java.util.LinkedHashMap<>();
         failure.put("type", ins.getType());
-        failure.put("result", TaskResults.failed(ins.getId(), error));
+        failure.put("result", TaskResult.failed(ins.getId(), error).toMap());
         return failure;
     }
 

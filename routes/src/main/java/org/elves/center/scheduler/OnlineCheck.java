@@ -1,14 +1,15 @@
 package org.elves.center.scheduler;
 
 import org.apache.camel.Exchange;
-import org.elves.center.common.Replies;
-import org.elves.center.common.RpcCodec;
+import org.elves.center.contract.AgentQuery;
+import org.elves.center.contract.AgentStatus;
+import org.elves.center.rpc.Replies;
+import org.elves.center.rpc.RpcCodec;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.thrift.Instruct;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -66,8 +67,7 @@ public class OnlineCheck {
         exchange.setProperty(RpcCodec.FROM, "scheduler");
         exchange.setProperty(RpcCodec.TO, "heartbeat");
         exchange.setProperty(RpcCodec.FUNC, "getStatByIp");
-        Map<String, Object> query = new LinkedHashMap<>();
-        query.put("ip", ins.getIp());
+        Map<String, Object> query = new AgentQuery(ins.getIp()).toMap();
         exchange.setProperty(QUERY, query);
         return query;
     }
@@ -128,14 +128,9 @@ public class OnlineCheck {
     }
 
     /** The warm-up Heartbeat said is left when it answered "unknown", else 0. */
-    @SuppressWarnings("unchecked")
     static long warmupLeftMs(Map<String, Object> answer) {
-        if (Replies.isOk(answer) && answer.get("result") instanceof Map<?, ?> stat
-                && "unknown".equals(String.valueOf(stat.get("online")))
-                && ((Map<String, Object>) stat).get("warmup_left_ms") instanceof Number left) {
-            return left.longValue();
-        }
-        return 0;
+        AgentStatus stat = Replies.isOk(answer) ? status(answer) : null;
+        return stat != null && stat.isUnknown() && stat.warmupLeftMs() != null ? stat.warmupLeftMs() : 0;
     }
 
     /**
@@ -182,7 +177,6 @@ public class OnlineCheck {
      * @throws ElvesException 414.1 unknown agent, 414.2 offline, 413.2 app not installed, or the
      *                        code Heartbeat answered with
      */
-    @SuppressWarnings("unchecked")
     public int agentPort(Instruct ins, Map<String, Object> online) {
         int defaultPort = config.getInt("elves.agent.port", 11101);
         if (online == NOT_CHECKED) {
@@ -191,24 +185,22 @@ public class OnlineCheck {
         if (!Replies.isOk(online)) {
             throw new ElvesException(codeOf(online), detailOf(online));
         }
-        Map<String, Object> stat = (Map<String, Object>) online.get("result");
-        if ("unknown".equals(String.valueOf(stat.get("online")))) {
+        AgentStatus stat = status(online);
+        if (stat.isUnknown()) {
             // still unknown when the wait allowed ended (scheduler.online): as after the warm-up
             throw new ElvesException(ErrorCode.AGENT_NOT_FOUND, ins.getIp()
                     + " sent no heartbeat since Heartbeat started, for as long as this task could wait");
         }
-        if (!"true".equals(String.valueOf(stat.get("online")))) {
+        if (!stat.isOnline()) {
             throw new ElvesException(ErrorCode.AGENT_OFFLINE,
-                    ins.getIp() + " last sent a heartbeat at " + stat.get("last_hb_time"));
+                    ins.getIp() + " last sent a heartbeat at " + stat.lastHbTime());
         }
-        Object apps = stat.get("apps");
         // an instruct without an app only addresses the agent (cancelJobs)
         if (ins.isSetApp() && (ins.getProxy() == null || ins.getProxy().isEmpty())
-                && apps instanceof Map<?, ?> appMap && !appMap.containsKey(ins.getApp())) {
+                && stat.apps() != null && !stat.apps().containsKey(ins.getApp())) {
             throw new ElvesException(ErrorCode.APP_NOT_FOUND, ins.getApp() + " is not installed on " + ins.getIp());
         }
-        Object port = stat.get("port");
-        int reported = port instanceof Number n ? n.intValue() : 0;
+        int reported = stat.port() == null ? 0 : stat.port();
         return reported > 0 ? reported : defaultPort;
     }
 
@@ -219,10 +211,15 @@ public class OnlineCheck {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static boolean isOnline(Map<String, Object> answer) {
-        return Replies.isOk(answer) && answer.get("result") instanceof Map<?, ?> stat
-                && "true".equals(String.valueOf(((Map<String, Object>) stat).get("online")));
+        AgentStatus stat = Replies.isOk(answer) ? status(answer) : null;
+        return stat != null && stat.isOnline();
+    }
+
+    /** The agent's status in an answer Heartbeat gave (flag "true"); null when it holds none. */
+    @SuppressWarnings("unchecked")
+    private static AgentStatus status(Map<String, Object> answer) {
+        return answer.get("result") instanceof Map<?, ?> stat ? AgentStatus.fromMap((Map<String, Object>) stat) : null;
     }
 
     private static ErrorCode codeOf(Map<String, Object> reply) {

@@ -6,6 +6,7 @@ import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransportException;
+import org.elves.center.contract.ProcessorResult;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.thrift.AppService;
 import org.elves.protocol.thrift.Instruct;
@@ -13,7 +14,6 @@ import org.elves.protocol.thrift.Reinstruct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -68,7 +68,7 @@ public class ProcessorDelivery {
                 return failed(id, app, "processor " + address + " answered '" + answer + "'", cost);
             }
             LOG.debug("task {} app [{}]: delivered to processor {} in {} ms", id, app, address, cost);
-            return result(id, "true", "", cost);
+            return result(id, true, "", cost);
         } catch (TException e) {
             return failed(id, app, "processor " + address + " not reached: " + rootMessage(e), elapsedMs(start));
         }
@@ -104,16 +104,11 @@ public class ProcessorDelivery {
 
     private static Map<String, Object> failed(String id, String app, String error, long costMs) {
         LOG.warn("task {} app [{}]: processor not notified: {}", id, app, error);
-        return result(id, "false", error, costMs);
+        return result(id, false, error, costMs);
     }
 
-    static Map<String, Object> result(String id, String flag, String error, long costMs) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", id);
-        body.put("processor_flag", flag);
-        body.put("processor_error", error);
-        body.put("processor_costtime", String.valueOf(costMs));
-        return body;
+    private static Map<String, Object> result(String id, boolean delivered, String error, long costMs) {
+        return new ProcessorResult(id, delivered, error, costMs).toMap();
     }
 
     private static long elapsedMs(long startNanos) {

@@ -1,9 +1,9 @@
 package org.elves.center.scheduler;
 
 import org.elves.center.common.PolledTable;
+import org.elves.center.contract.ProcessorTable;
 import org.elves.config.ElvesConfig;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -25,11 +25,7 @@ public class ProcessorRegistry extends PolledTable<Map<String, String>> {
 
     @Override
     protected Map<String, String> parse(Map<String, Object> result) {
-        Map<String, String> processors = new HashMap<>();
-        if (result.get("processors") instanceof Map<?, ?> m) {
-            m.forEach((app, address) -> processors.put(String.valueOf(app), String.valueOf(address)));
-        }
-        return Map.copyOf(processors);
+        return ProcessorTable.fromMap(result).processors();
     }
 
     /** A processor's address. */

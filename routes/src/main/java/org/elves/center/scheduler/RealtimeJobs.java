@@ -3,6 +3,7 @@ package org.elves.center.scheduler;
 import org.apache.camel.Exchange;
 import org.elves.config.ElvesConfig;
 import org.elves.center.common.JobParams;
+import org.elves.center.contract.TaskResult;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.TaskIds;
@@ -69,7 +70,7 @@ public class RealtimeJobs {
             answer = TaskResults.delivered(ins.getId(), done);
         } catch (ElvesException e) {
             online.failed(ins, e);
-            answer = TaskResults.failed(ins.getId(), e.getMessage());
+            answer = TaskResult.failed(ins.getId(), e.getMessage()).toMap();
         }
         exchange.setProperty(RECORD, records.realtime(ins, done, answer, created, System.currentTimeMillis()));
         return answer;

@@ -1,5 +1,6 @@
 package org.elves.center.scheduler;
 
+import org.elves.center.contract.TaskResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,12 +29,12 @@ public class RecentResults {
     /**
      * True when a result for this body's task id was forwarded already; otherwise the id is
      * remembered (claimed) and false returned. A result without an id cannot be matched and is
-     * never a repeat; a re-send note ({@link TaskResults#RESEND_FAILED}) is no result and claims
+     * never a repeat; a re-send note ({@link TaskResult#RESEND_FAILED}) is no result and claims
      * nothing, so the agent's real result, once it reports, still goes through.
      */
     public boolean repeated(Map<String, Object> body) {
         String id = TaskResults.idOf(body);
-        if (id.isEmpty() || TaskResults.isResendNote(body)) {
+        if (id.isEmpty() || body.containsKey(TaskResult.RESEND_FAILED)) {
             return false;
         }
         synchronized (seen) {

@@ -1,18 +1,15 @@
 package org.elves.center.scheduler;
 
 import org.apache.camel.Exchange;
-import org.elves.center.common.JobParams;
+import org.elves.center.contract.CancelJobs;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.thrift.Instruct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.elves.center.common.JobParams.text;
 
 /**
  * A stopped queue's running tasks killed on their agent (cancelJobs cast {ip, ids}, route
@@ -41,16 +38,9 @@ public class TaskCancels {
      * @throws IllegalArgumentException when the body names no agent or no id (logged and dropped)
      */
     public Map<String, Object> acceptCancel(Map<String, Object> body, Exchange exchange) {
-        String ip = text(body.get("ip"));
-        List<String> ids = new ArrayList<>();
-        if (body.get("ids") instanceof List<?> list) {
-            list.stream().map(JobParams::text).filter(id -> !id.isEmpty()).forEach(ids::add);
-        }
-        if (ip.isEmpty() || ids.isEmpty()) {
-            throw new IllegalArgumentException("cancelJobs needs an ip and task ids, got " + body);
-        }
-        exchange.setProperty(CANCEL_IDS, ids);
-        return online.queryAgent(ip, exchange);
+        CancelJobs cancel = CastBodies.read(CancelJobs::fromMap, body);
+        exchange.setProperty(CANCEL_IDS, cancel.ids());
+        return online.queryAgent(cancel.ip(), exchange);
     }
 
     /** Asks the agent to kill the tasks; every outcome, failures included, is only logged. */

@@ -2,7 +2,7 @@ package org.elves.center.supervisor;
 
 import org.bson.Document;
 import org.elves.center.common.JobParams;
-import org.elves.center.common.Replies;
+import org.elves.center.rpc.Replies;
 import org.elves.protocol.ElvesTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package org.elves.center.supervisor;
 
 import org.bson.Document;
-import org.elves.center.common.Replies;
+import org.elves.center.rpc.Replies;
 import org.elves.protocol.ElvesTime;
 import org.elves.protocol.TaskIds;
 

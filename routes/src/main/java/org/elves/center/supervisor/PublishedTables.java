@@ -2,12 +2,16 @@ package org.elves.center.supervisor;
 
 import org.bson.Document;
 import org.elves.center.common.PolledTable;
+import org.elves.center.contract.Deployments;
+import org.elves.center.contract.ProcessorTable;
 import org.elves.config.ElvesConfig;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.elves.center.supervisor.SupervisorRecords.grants;
 import static org.elves.center.supervisor.SupervisorRecords.hasOnlineVersion;
@@ -55,27 +59,24 @@ public class PublishedTables {
      * any other app it has); only when the caller's version is not current.
      */
     public Map<String, Object> deployTable(Map<String, Object> body) {
-        return PolledTable.answerWith(String.valueOf(store.changes(SupervisorStore.DEPLOY)), body, () -> {
-            Map<String, Object> table = new LinkedHashMap<>();
-            table.put("apps", deployments());
-            table.put("managed", store.apps().stream()
-                    .filter(SupervisorRecords::hasOnlineVersion)
-                    .map(app -> app.getString("_id")).toList());
-            return table;
-        });
+        return PolledTable.answerWith(String.valueOf(store.changes(SupervisorStore.DEPLOY)), body,
+                () -> new Deployments(deployments(), store.apps().stream()
+                        .filter(SupervisorRecords::hasOnlineVersion)
+                        .map(app -> app.getString("_id"))
+                        .collect(Collectors.toCollection(LinkedHashSet::new))).toMap());
     }
 
     /** For the Scheduler: {app: host:port} of every app given a processor; only when changed. */
     public Map<String, Object> processorTable(Map<String, Object> body) {
-        return PolledTable.answer(String.valueOf(store.changes(SupervisorStore.DEPLOY)), body, "processors", () -> {
-            Map<String, Object> processors = new LinkedHashMap<>();
+        return PolledTable.answerWith(String.valueOf(store.changes(SupervisorStore.DEPLOY)), body, () -> {
+            Map<String, String> processors = new LinkedHashMap<>();
             for (Document app : store.apps()) {
                 String processor = app.getString("processor");
                 if (processor != null && !processor.isEmpty()) {
                     processors.put(app.getString("_id"), processor);
                 }
             }
-            return processors;
+            return new ProcessorTable(processors).toMap();
         });
     }
 

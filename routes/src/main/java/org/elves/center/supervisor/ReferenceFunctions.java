@@ -2,7 +2,7 @@ package org.elves.center.supervisor;
 
 import org.bson.Document;
 import org.elves.center.common.AgentSet;
-import org.elves.center.common.Replies;
+import org.elves.center.rpc.Replies;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ElvesTime;
 import org.elves.protocol.ErrorCode;

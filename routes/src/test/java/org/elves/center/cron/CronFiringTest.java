@@ -28,7 +28,7 @@ class CronFiringTest {
     private List<String> tickAt(CronFiring firing, String isoTime) {
         t.now.set(Instant.parse(isoTime).toEpochMilli());
         List<String> ids = new ArrayList<>();
-        firing.due().forEach(job -> ids.add((String) job.get("id")));
+        firing.due().forEach(job -> ids.add(job.id()));
         return ids;
     }
 

@@ -3,6 +3,7 @@ package org.elves.center.cron;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.elves.center.contract.AgentCronList;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.junit.jupiter.api.AfterEach;
@@ -166,7 +167,7 @@ class CronRulesTest {
         crons.stopCron(Map.of("id", id), stop);
         Map<String, Object> emptied = (Map<String, Object>) stop.getProperty(CronManagement.PUSH, Map.class).get("crons");
         assertEquals(List.of(), emptied.get("crons"));
-        assertEquals(AgentCronLists.empty().get("version"), emptied.get("version"));
+        assertEquals(AgentCronList.empty().version(), emptied.get("version"));
     }
 
     @Test

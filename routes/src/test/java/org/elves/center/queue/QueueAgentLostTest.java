@@ -1,6 +1,6 @@
 package org.elves.center.queue;
 
-import org.elves.center.scheduler.TaskResults;
+import org.elves.center.contract.TaskResult;
 import org.elves.protocol.ElvesTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +65,7 @@ class QueueAgentLostTest {
         assertEquals(List.of(a), resent(q.sweep().jobs()));
         long lost = sent + RESEND_MS + 20;
         q.now.set(lost);
-        assertEquals(List.of(), q.deliver(TaskResults.resendFailed(a, REFUSED)).jobs());
+        assertEquals(List.of(), q.deliver(TaskResult.resendFailed(a, REFUSED)).jobs());
         assertEquals("running", q.status(a), "a re-send failure is no result");
         assertEquals(lost, q.task(a).getLong("unreachable_since"));
         assertEquals(List.of(a), q.running(IP), "it keeps its slot");
@@ -76,7 +76,7 @@ class QueueAgentLostTest {
         List<Map<String, Object>> again = q.sweep().jobs();
         assertEquals(List.of(a), resent(again));
         assertEquals(Boolean.TRUE, again.get(0).get("unreachable"));
-        q.deliver(TaskResults.resendFailed(a, "[414.2]Agent Offline: 127.0.0.1 last sent a heartbeat at x"));
+        q.deliver(TaskResult.resendFailed(a, "[414.2]Agent Offline: 127.0.0.1 last sent a heartbeat at x"));
         assertEquals(lost, q.task(a).getLong("unreachable_since"));
 
         q.now.set(sent + TIMEOUT_MS + MARGIN_MS);
@@ -103,7 +103,7 @@ class QueueAgentLostTest {
         String b = ab.get(1);
         q.now.set(sent + RESEND_MS);
         q.sweep();
-        q.deliver(TaskResults.resendFailed(a, REFUSED));
+        q.deliver(TaskResult.resendFailed(a, REFUSED));
 
         // the agent came back (its restarted agent adopted the worker) and reports the real result
         q.now.set(sent + TIMEOUT_MS);
@@ -115,7 +115,7 @@ class QueueAgentLostTest {
         assertEquals("", record.get("error"));
 
         // a note that arrives after the result, and the deadline, change nothing
-        q.deliver(TaskResults.resendFailed(a, REFUSED));
+        q.deliver(TaskResult.resendFailed(a, REFUSED));
         q.now.set(sent + TIMEOUT_MS + MARGIN_MS + 1);
         q.sweep();
         assertEquals(record, q.record(queue, a));
@@ -129,11 +129,11 @@ class QueueAgentLostTest {
         String a = sentTask(queue);
         q.now.set(sent + RESEND_MS);
         q.sweep();
-        q.deliver(TaskResults.resendFailed(a, REFUSED));
+        q.deliver(TaskResult.resendFailed(a, REFUSED));
         q.now.set(sent + 2 * RESEND_MS);
         assertEquals(Boolean.TRUE, q.sweep().jobs().get(0).get("unreachable"));
         // the Scheduler: that re-send was taken
-        q.deliver(TaskResults.resendReached(a));
+        q.deliver(TaskResult.resendReached(a));
         assertNull(q.task(a).get("unreachable_since"));
         assertEquals("running", q.status(a));
         q.now.set(sent + 3 * RESEND_MS);
@@ -149,7 +149,7 @@ class QueueAgentLostTest {
     void aFirstSendThatFailsStillEndsTheTaskAt4101() {
         String queue = q.create();
         String a = sentTask(queue);
-        q.deliver(TaskResults.failed(a, REFUSED));
+        q.deliver(TaskResult.failed(a, REFUSED));
         assertEquals("finish", q.status(a));
         assertEquals(REFUSED, q.record(queue, a).get("error"));
     }

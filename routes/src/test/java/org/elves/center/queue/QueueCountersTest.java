@@ -7,9 +7,8 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.bson.Document;
 import org.elves.center.Center;
 import org.elves.center.Component;
-import org.elves.center.scheduler.TaskResults;
+import org.elves.center.contract.TaskResult;
 import org.elves.config.ElvesConfig;
-import org.elves.protocol.thrift.Reinstruct;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,7 +112,7 @@ class QueueCountersTest {
         String b = add(q, IP, a);
         add(q, IP, b);
         queues.lifecycle().commit(Map.of("id", q));
-        assertTrue(queues.results().record(TaskResults.delivered(a, new Reinstruct(null, 0, 5, "bad")), now.get()).jobs().isEmpty());
+        assertTrue(queues.results().record(TaskResult.delivered(a, "0", "bad", "5"), now.get()).jobs().isEmpty());
         assertEquals(0L, store.queue(q).getLong("open"));
         assertEquals("finished", store.queue(q).getString("status"));
     }
@@ -271,8 +270,8 @@ class QueueCountersTest {
         return String.valueOf(queues.lifecycle().add(body).get("id"));
     }
 
-    private static Map<String, Object> ok(String id) {
-        return TaskResults.delivered(id, new Reinstruct(null, 1, 5, "done"));
+    private static TaskResult ok(String id) {
+        return TaskResult.delivered(id, "1", "done", "5");
     }
 
     private static List<String> ids(List<Map<String, Object>> jobs) {

@@ -2,6 +2,7 @@ package org.elves.center.queue;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.elves.center.contract.TaskResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -360,7 +361,7 @@ class QueueCrashRepairTest {
         return record(q.sweep().jobs());
     }
 
-    private List<String> deliver(Map<String, Object> result) {
+    private List<String> deliver(TaskResult result) {
         return record(q.deliver(result).jobs());
     }
 

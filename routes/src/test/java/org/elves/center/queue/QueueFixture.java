@@ -8,9 +8,8 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.bson.Document;
 import org.elves.center.Center;
 import org.elves.center.Component;
-import org.elves.center.scheduler.TaskResults;
+import org.elves.center.contract.TaskResult;
 import org.elves.config.ElvesConfig;
-import org.elves.protocol.thrift.Reinstruct;
 
 import java.util.HashMap;
 import java.util.List;
@@ -84,7 +83,7 @@ final class QueueFixture implements AutoCloseable {
         return queues.sweeper().sweep(now.get());
     }
 
-    QueueOutcome deliver(Map<String, Object> result) {
+    QueueOutcome deliver(TaskResult result) {
         return queues.results().record(result, now.get());
     }
 
@@ -107,12 +106,12 @@ final class QueueFixture implements AutoCloseable {
         return ids(queues.lifecycle().commit(Map.of("id", queue)).jobs());
     }
 
-    static Map<String, Object> ok(String id) {
-        return TaskResults.delivered(id, new Reinstruct(null, 1, 5, "done"));
+    static TaskResult ok(String id) {
+        return TaskResult.delivered(id, "1", "done", "5");
     }
 
-    static Map<String, Object> workerFailed(String id, String message) {
-        return TaskResults.delivered(id, new Reinstruct(null, 0, 7, message));
+    static TaskResult workerFailed(String id, String message) {
+        return TaskResult.delivered(id, "0", message, "7");
     }
 
     static List<String> ids(List<Map<String, Object>> jobs) {

@@ -6,12 +6,11 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.elves.center.Center;
 import org.elves.center.Component;
-import org.elves.center.scheduler.TaskResults;
+import org.elves.center.contract.TaskResult;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.TaskIds;
-import org.elves.protocol.thrift.Reinstruct;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,7 +87,7 @@ class QueueRulesTest {
         String sibling = add(q, "127.0.0.1", "");
         queues.lifecycle().commit(Map.of("id", q));
         // the worker ran and said false: success is flag true and worker_flag 1 only (G15)
-        Map<String, Object> failed = TaskResults.delivered(a, new Reinstruct(null, 0, 3, "no"));
+        TaskResult failed = TaskResult.delivered(a, "0", "no", "3");
         assertTrue(queues.results().record(failed, now.get()).jobs().isEmpty());
         QueueFixture.assertSkipped(record(q, b), a, "failed");
         QueueFixture.assertSkipped(record(q, c), b, "was skipped");
@@ -107,7 +106,7 @@ class QueueRulesTest {
         assertEquals(3, sent.size(), "two on .1, one on .2: " + sent);
         assertEquals(List.of(tasks.get(2)), ids(queues.results().record(ok(tasks.get(0)), now.get()).jobs()));
         // a failure frees its slot too
-        assertEquals(List.of(tasks.get(3)), ids(queues.results().record(TaskResults.failed(tasks.get(1),
+        assertEquals(List.of(tasks.get(3)), ids(queues.results().record(TaskResult.failed(tasks.get(1),
                 ErrorCode.SEND_JOB_FAIL.text()), now.get()).jobs()));
     }
 
@@ -118,7 +117,7 @@ class QueueRulesTest {
         String b = add(q, "127.0.0.1", a);
         queues.lifecycle().commit(Map.of("id", q));
         assertEquals(List.of(b), ids(queues.results().record(ok(a), now.get()).jobs()));
-        Map<String, Object> other = TaskResults.delivered(a, new Reinstruct(null, 0, 9, "second"));
+        TaskResult other = TaskResult.delivered(a, "0", "second", "9");
         assertTrue(queues.results().record(other, now.get()).jobs().isEmpty());
         assertEquals("done", record(q, a).get("worker_message"));
         assertEquals("running", status(q, b));
@@ -230,8 +229,8 @@ class QueueRulesTest {
         return body;
     }
 
-    private static Map<String, Object> ok(String id) {
-        return TaskResults.delivered(id, new Reinstruct(null, 1, 5, "done"));
+    private static TaskResult ok(String id) {
+        return TaskResult.delivered(id, "1", "done", "5");
     }
 
     private static List<String> ids(List<Map<String, Object>> jobs) {

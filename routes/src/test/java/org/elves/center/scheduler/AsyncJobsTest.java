@@ -6,7 +6,9 @@ import org.apache.thrift.server.TSimpleServer;
 import org.apache.thrift.transport.TServerSocket;
 import org.elves.center.Center;
 import org.elves.center.Component;
-import org.elves.center.common.RetryLater;
+import org.elves.center.contract.AsyncJob;
+import org.elves.center.contract.TaskResult;
+import org.elves.center.rpc.RetryLater;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ErrorCode;
 import org.elves.protocol.thrift.AgentService;
@@ -150,24 +152,24 @@ class AsyncJobsTest {
     void aResendThatCannotReachTheAgentIsANoteNotAResultAndAFirstSendStill4101() throws Exception {
         Instruct ins = jobs.instruct(job());
         Map<String, Object> unreachable = jobs.send(ins, online(closedPort()), AsyncJobs.Sending.RESEND);
-        assertEquals("true", unreachable.get(TaskResults.RESEND_FAILED), unreachable.toString());
+        assertEquals("true", unreachable.get(TaskResult.RESEND_FAILED), unreachable.toString());
         assertTrue(String.valueOf(unreachable.get("error")).startsWith("[410.1]"), unreachable.toString());
         assertEquals(Map.of("id", "0123456789abcdef"), unreachable.get("result"));
         for (String error : List.of("[414.1]Agent Info Not Found", "[414.2]Agent Offline")) {
             Map<String, Object> unknown = jobs.send(ins, Map.of("flag", "false", "error", error), AsyncJobs.Sending.RESEND);
-            assertEquals("true", unknown.get(TaskResults.RESEND_FAILED), error);
+            assertEquals("true", unknown.get(TaskResult.RESEND_FAILED), error);
         }
         Map<String, Object> offline = jobs.send(ins, Map.of("flag", "true", "error", "",
                 "result", Map.of("online", "false", "last_hb_time", "x")), AsyncJobs.Sending.RESEND_TO_UNREACHABLE);
         assertTrue(String.valueOf(offline.get("error")).startsWith("[414.2]"), offline.toString());
-        assertEquals("true", offline.get(TaskResults.RESEND_FAILED));
+        assertEquals("true", offline.get(TaskResult.RESEND_FAILED));
 
         // a first send that fails ends the task: no mark
         Map<String, Object> first = jobs.send(ins, online(closedPort()), AsyncJobs.Sending.FIRST);
-        assertNull(first.get(TaskResults.RESEND_FAILED), first.toString());
+        assertNull(first.get(TaskResult.RESEND_FAILED), first.toString());
         // an agent that answers and refuses a re-send was reached: a plain failure result
         Map<String, Object> refused = jobs.send(ins, online(startAgent(-1)), AsyncJobs.Sending.RESEND);
-        assertNull(refused.get(TaskResults.RESEND_FAILED), refused.toString());
+        assertNull(refused.get(TaskResult.RESEND_FAILED), refused.toString());
         agent.stop();
 
         // a re-send taken: nothing to say, unless the agent had been unreachable (it is back)
@@ -175,17 +177,17 @@ class AsyncJobsTest {
         assertNull(jobs.send(ins, online(port), AsyncJobs.Sending.RESEND));
         Map<String, Object> back = jobs.send(ins, online(port), AsyncJobs.Sending.RESEND_TO_UNREACHABLE);
         assertEquals(Map.of("flag", "true", "error", "", "result", Map.of("id", "0123456789abcdef"),
-                TaskResults.RESEND_FAILED, "false"), back);
+                TaskResult.RESEND_FAILED, "false"), back);
     }
 
     @Test
     void theResendMarksOfTheBodySayHowItIsSent() {
         Map<String, Object> body = job();
-        assertEquals(AsyncJobs.Sending.FIRST, AsyncJobs.Sending.of(body));
+        assertEquals(AsyncJobs.Sending.FIRST, AsyncJobs.Sending.of(AsyncJob.fromMap(body)));
         body.put("resend", true);
-        assertEquals(AsyncJobs.Sending.RESEND, AsyncJobs.Sending.of(body));
+        assertEquals(AsyncJobs.Sending.RESEND, AsyncJobs.Sending.of(AsyncJob.fromMap(body)));
         body.put("unreachable", true);
-        assertEquals(AsyncJobs.Sending.RESEND_TO_UNREACHABLE, AsyncJobs.Sending.of(body));
+        assertEquals(AsyncJobs.Sending.RESEND_TO_UNREACHABLE, AsyncJobs.Sending.of(AsyncJob.fromMap(body)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.elves.center.scheduler;
 
+import org.elves.center.contract.TaskResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -12,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecentResultsTest {
 
     private static Map<String, Object> result(String id) {
-        return TaskResults.failed(id, "x");
+        return TaskResult.failed(id, "x").toMap();
     }
 
     @Test
@@ -26,9 +27,9 @@ class RecentResultsTest {
     @Test
     void aResendNoteClaimsNothingSoTheAgentsRealResultStillGoesThrough() {
         RecentResults recent = new RecentResults(10);
-        assertFalse(recent.repeated(TaskResults.resendFailed("a", "[410.1]Send Job To Agent Fail: refused")));
-        assertFalse(recent.repeated(TaskResults.resendFailed("a", "[410.1]Send Job To Agent Fail: refused")));
-        assertFalse(recent.repeated(TaskResults.resendReached("a")));
+        assertFalse(recent.repeated(TaskResult.resendFailed("a", "[410.1]Send Job To Agent Fail: refused").toMap()));
+        assertFalse(recent.repeated(TaskResult.resendFailed("a", "[410.1]Send Job To Agent Fail: refused").toMap()));
+        assertFalse(recent.repeated(TaskResult.resendReached("a").toMap()));
         assertEquals(0, recent.size());
         assertFalse(recent.repeated(result("a")), "the real result");
         assertTrue(recent.repeated(result("a")));

@@ -1,5 +1,6 @@
 package org.elves.center.scheduler;
 
+import org.elves.center.contract.TaskResult;
 import org.elves.protocol.thrift.Instruct;
 import org.elves.protocol.thrift.Reinstruct;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class TaskResultsTest {
 
     @Test
     void aFailureNamesOnlyTheTask() {
-        Map<String, Object> failed = TaskResults.failed("t1", "[410.1]Send Job To Agent Fail: refused");
+        Map<String, Object> failed = TaskResult.failed("t1", "[410.1]Send Job To Agent Fail: refused").toMap();
         assertEquals(Map.of("flag", "false", "error", "[410.1]Send Job To Agent Fail: refused",
                 "result", Map.of("id", "t1")), failed);
         assertEquals("t1", TaskResults.idOf(failed));

@@ -1,4 +1,4 @@
-package org.elves.center.common;
+package org.elves.center.rpc;
 
 import org.elves.protocol.TaskIds;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package org.elves.center.common;
+package org.elves.center.rpc;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package org.elves.center.common;
+package org.elves.center.rpc;
 
 import com.rabbitmq.client.Channel;
 import org.apache.camel.Exchange;

@@ -1,4 +1,4 @@
-package org.elves.center.common;
+package org.elves.center.rpc;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

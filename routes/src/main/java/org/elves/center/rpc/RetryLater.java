@@ -1,4 +1,4 @@
-package org.elves.center.common;
+package org.elves.center.rpc;
 
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
