@@ -113,7 +113,7 @@ public class AsyncJobs {
         ins.setApp(required(body, "app", ErrorCode.PARAM_APP));
         ins.setFunc(required(body, "func", ErrorCode.PARAM_FUNC));
         ins.setParam(text(body.get("param")));
-        ins.setTimeout(JobParams.timeoutSeconds(body.get("timeout"), config.getInt("elves.timeout", 90)));
+        ins.setTimeout(JobParams.timeoutSeconds(body.get("timeout"), config.requireInt("elves.timeout")));
         ins.setProxy(text(body.get("proxy")));
         return ins;
     }
@@ -143,7 +143,7 @@ public class AsyncJobs {
     Map<String, Object> send(Instruct ins, Map<String, Object> stat, Sending sending) {
         try {
             int port = online.agentPort(ins, stat);
-            int ackTimeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
+            int ackTimeoutMs = config.requireInt("elves.scheduler.agent.ack-timeout-ms");
             requireAccepted(ins, agents.invokeAsync(ins.getIp(), port, List.of(ins), ackTimeoutMs));
         } catch (Refused e) {
             return TaskResults.failed(ins.getId(), e.getMessage());
@@ -215,7 +215,7 @@ public class AsyncJobs {
         Instruct first = batch.get(0);
         try {
             int port = online.agentPort(first, stat);
-            int ackTimeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
+            int ackTimeoutMs = config.requireInt("elves.scheduler.agent.ack-timeout-ms");
             List<Reinstruct> acks = agents.invokeAsync(first.getIp(), port, batch, ackTimeoutMs);
             for (int i = 0; i < batch.size(); i++) {
                 Reinstruct ack = acks != null && i < acks.size() ? acks.get(i) : null;
