@@ -1,0 +1,211 @@
+package org.elves.center;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each setting's default lives in one defaults file and each setting is in
+ * docs/configuration.md: a second default at a call site would silently win over the file in a
+ * process or test that forgets the file, and an undocumented key is one nobody can set. Scans the
+ * main sources of the modules that read the center's config (the agent has its own settings).
+ */
+class SettingsDocumentedTest {
+    private static final List<Path> JAVA_SOURCES = List.of(Path.of("src/main/java"),
+            Path.of("../config/src/main/java"), Path.of("../standalone/src/main/java"),
+            Path.of("../cli/src/main/java"), Path.of("../bench/src/main/java"));
+    private static final Path YAML_ROUTES = Path.of("src/main/resources/org/elves/center");
+    private static final List<Path> DEFAULTS_DIRS = List.of(Path.of("src/main/resources"),
+            Path.of("../config/src/main/resources"));
+    private static final Path DOCS = Path.of("../docs/configuration.md");
+
+    /** Read before any defaults file is chosen (they choose the files), so documented without a default. */
+    private static final Set<String> BOOTSTRAP_KEYS = Set.of("elves.components", "elves.config.file");
+    /** String literals that look like keys and are not settings. */
+    private static final Set<String> NOT_KEYS = Set.of(
+            "elves.h2"); // the standalone's embedded database file
+
+    /** A key literal; one ending in '.' or followed by '+' is the prefix of keys built at runtime. */
+    private static final Pattern JAVA_KEY = Pattern.compile("\"(elves\\.[a-z0-9][a-z0-9.-]*)\"(\\s*\\+)?");
+    private static final Pattern KEY_CONSTANT = Pattern.compile(
+            "static final String ([A-Z][A-Z0-9_]*) = \"elves\\.");
+    /** The key argument of a lookup that takes a default after it. */
+    private static final Pattern DEFAULTED_LOOKUP = Pattern.compile(
+            "\\b(?:get|getInt|getLong|getBoolean|getDuration)\\(\\s*([^,()]+),");
+    private static final Pattern INJECT_DEFAULT = Pattern.compile("@PropertyInject\\([^)]*defaultValue");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(elves\\.[^}:]+)(:[^}]*)?}}");
+    private static final Pattern TABLE_KEYS = Pattern.compile("`([^`]+)`");
+
+    @Test
+    void everyKeyReadHasOneDefaultAndIsDocumented() throws IOException {
+        Set<String> defaults = defaultKeys();
+        Set<String> documented = documentedKeys();
+        List<String> problems = new ArrayList<>();
+        List<Path> javaFiles = files(JAVA_SOURCES, ".java");
+        Set<String> keyConstants = new TreeSet<>();
+        for (Path file : javaFiles) {
+            Matcher m = KEY_CONSTANT.matcher(Files.readString(file));
+            while (m.find()) {
+                keyConstants.add(m.group(1));
+            }
+        }
+        Pattern constantKey = Pattern.compile("\\b(?:" + String.join("|", keyConstants) + ")\\b");
+        for (Path file : javaFiles) {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                String trimmed = line.strip();
+                if (trimmed.startsWith("*") || trimmed.startsWith("//") || trimmed.startsWith("/*")) {
+                    continue;
+                }
+                String where = file + ":" + (i + 1);
+                Matcher key = JAVA_KEY.matcher(line);
+                while (key.find()) {
+                    boolean prefix = key.group(1).endsWith(".") || key.group(2) != null;
+                    check(key.group(1), prefix, where, defaults, documented, problems);
+                }
+                Matcher lookup = DEFAULTED_LOOKUP.matcher(line);
+                while (lookup.find()) {
+                    String argument = lookup.group(1);
+                    if (argument.contains("\"elves.") || constantKey.matcher(argument).find()) {
+                        problems.add(where + ": a second default for " + argument.strip()
+                                + " (take it from the defaults file: require*, or optional for a key without one)");
+                    }
+                }
+                if (INJECT_DEFAULT.matcher(line).find()) {
+                    problems.add(where + ": @PropertyInject with a defaultValue (take it from the defaults file)");
+                }
+            }
+        }
+        for (Path file : files(List.of(YAML_ROUTES), ".yaml")) {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                String where = file + ":" + (i + 1);
+                Matcher placeholder = PLACEHOLDER.matcher(lines.get(i));
+                while (placeholder.find()) {
+                    check(placeholder.group(1), false, where, defaults, documented, problems);
+                    if (placeholder.group(2) != null) {
+                        problems.add(where + ": a second default in {{" + placeholder.group(1) + placeholder.group(2)
+                                + "}} (the defaults file has the key's default)");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /** The scan would pass on nothing at all: make sure it sees what it should. */
+    @Test
+    void theScanFindsTheSettings() throws IOException {
+        assertFalse(files(JAVA_SOURCES, ".java").isEmpty());
+        assertFalse(files(List.of(YAML_ROUTES), ".yaml").isEmpty());
+        Set<String> documented = documentedKeys();
+        for (String key : List.of("elves.mq.port", "elves.openapi.auth.key", "elves.openapi.supervisor-keys-poll-ms",
+                "elves.http.max-header-bytes", "elves.processor.<app>", "elves.timeout")) {
+            assertTrue(documented.contains(key), key + " in " + documented);
+        }
+        assertTrue(defaultKeys().containsAll(List.of("elves.zookeeper.root", "elves.queue.sweep-ms")));
+    }
+
+    private static void check(String key, boolean prefix, String where, Set<String> defaults, Set<String> documented,
+            List<String> problems) {
+        if (NOT_KEYS.contains(key)) {
+            return;
+        }
+        if (prefix) {
+            if (documented.stream().noneMatch(d -> d.startsWith(key) && d.indexOf('<') == key.length())) {
+                problems.add(where + ": keys " + key + "<...> are read but not documented as a pattern in " + DOCS);
+            }
+            return;
+        }
+        if (!defaults.contains(key) && !BOOTSTRAP_KEYS.contains(key)) {
+            problems.add(where + ": " + key + " is read but has no default in any elves-*defaults.properties");
+        }
+        if (!documented.contains(key)) {
+            problems.add(where + ": " + key + " is read but not documented in " + DOCS);
+        }
+    }
+
+    private static Set<String> defaultKeys() throws IOException {
+        Set<String> keys = new TreeSet<>();
+        for (Path file : files(DEFAULTS_DIRS, "defaults.properties")) {
+            if (file.getFileName().toString().startsWith("elves-")) {
+                Properties properties = new Properties();
+                try (Reader in = Files.newBufferedReader(file)) {
+                    properties.load(in);
+                }
+                keys.addAll(properties.stringPropertyNames());
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The keys of the tables' first column. A row may abbreviate the keys after its first one:
+     * {@code .port} replaces as many trailing parts, {@code -poll-ms} is appended, and a bare
+     * {@code max-header-bytes} replaces the last part.
+     */
+    private static Set<String> documentedKeys() throws IOException {
+        Set<String> keys = new TreeSet<>();
+        for (String line : Files.readAllLines(DOCS)) {
+            String[] cells = line.split("\\|");
+            if (!line.startsWith("|") || cells.length < 2) {
+                continue;
+            }
+            Matcher m = TABLE_KEYS.matcher(cells[1]);
+            String first = null;
+            while (m.find()) {
+                String token = m.group(1);
+                if (token.startsWith("elves.")) {
+                    keys.add(token);
+                    first = first == null ? token : first;
+                } else if (first != null) {
+                    keys.add(expand(first, token));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static String expand(String first, String token) {
+        if (token.startsWith("-")) {
+            return first + token;
+        }
+        int parts = token.startsWith(".") ? token.split("\\.").length - 1 : 1;
+        String base = first;
+        for (int i = 0; i < parts; i++) {
+            base = base.substring(0, base.lastIndexOf('.'));
+        }
+        return base + (token.startsWith(".") ? token : "." + token);
+    }
+
+    private static List<Path> files(List<Path> roots, String suffix) {
+        List<Path> found = new ArrayList<>();
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) {
+                throw new IllegalStateException(root.toAbsolutePath() + " is missing: run the test from the routes module");
+            }
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.filter(p -> p.toString().endsWith(suffix)).sorted().forEach(found::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return found;
+    }
+}
