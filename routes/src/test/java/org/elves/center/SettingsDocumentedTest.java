@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +24,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Each setting's default lives in one defaults file and each setting is in
  * docs/configuration.md: a second default at a call site would silently win over the file in a
- * process or test that forgets the file, and an undocumented key is one nobody can set. Scans the
- * main sources of the modules that read the center's config (the agent has its own settings).
+ * process or test that forgets the file, and an undocumented key is one nobody can set. A
+ * component's code reads only keys of the shared files or of its own: a process loads no other
+ * component's defaults. Scans the main sources of the modules that read the center's config (the
+ * agent has its own settings).
  */
 class SettingsDocumentedTest {
     private static final List<Path> JAVA_SOURCES = List.of(Path.of("src/main/java"),
@@ -33,12 +37,20 @@ class SettingsDocumentedTest {
     private static final List<Path> DEFAULTS_DIRS = List.of(Path.of("src/main/resources"),
             Path.of("../config/src/main/resources"));
     private static final Path DOCS = Path.of("../docs/configuration.md");
+    /** Sources below these belong to the component of their first folder (scheduler, queue, ...). */
+    private static final List<Path> COMPONENT_ROOTS = List.of(Path.of("src/main/java/org/elves/center"), YAML_ROUTES);
+    /** Every process loads these; a component's own file only the processes that run it. */
+    private static final List<String> SHARED_DEFAULTS = List.of("elves-defaults.properties",
+            "elves-center-defaults.properties");
 
     /** Read before any defaults file is chosen (they choose the files), so documented without a default. */
     private static final Set<String> BOOTSTRAP_KEYS = Set.of("elves.components", "elves.config.file");
     /** String literals that look like keys and are not settings. */
     private static final Set<String> NOT_KEYS = Set.of(
             "elves.h2"); // the standalone's embedded database file
+    /** component:key read from another component's defaults, only in a process that runs both. */
+    private static final Set<String> GUARDED_READS = Set.of(
+            "supervisor:elves.openapi.port"); // PublishedTables, when OpenAPI serves the packages
 
     /** A key literal; one ending in '.' or followed by '+' is the prefix of keys built at runtime. */
     private static final Pattern JAVA_KEY = Pattern.compile("\"(elves\\.[a-z0-9][a-z0-9.-]*)\"(\\s*\\+)?");
@@ -53,7 +65,7 @@ class SettingsDocumentedTest {
 
     @Test
     void everyKeyReadHasOneDefaultAndIsDocumented() throws IOException {
-        Set<String> defaults = defaultKeys();
+        Map<String, Set<String>> defaults = defaultKeys();
         Set<String> documented = documentedKeys();
         List<String> problems = new ArrayList<>();
         List<Path> javaFiles = files(JAVA_SOURCES, ".java");
@@ -74,10 +86,11 @@ class SettingsDocumentedTest {
                     continue;
                 }
                 String where = file + ":" + (i + 1);
+                String component = componentOf(file);
                 Matcher key = JAVA_KEY.matcher(line);
                 while (key.find()) {
                     boolean prefix = key.group(1).endsWith(".") || key.group(2) != null;
-                    check(key.group(1), prefix, where, defaults, documented, problems);
+                    check(key.group(1), prefix, component, where, defaults, documented, problems);
                 }
                 Matcher lookup = DEFAULTED_LOOKUP.matcher(line);
                 while (lookup.find()) {
@@ -94,11 +107,12 @@ class SettingsDocumentedTest {
         }
         for (Path file : files(List.of(YAML_ROUTES), ".yaml")) {
             List<String> lines = Files.readAllLines(file);
+            String component = componentOf(file);
             for (int i = 0; i < lines.size(); i++) {
                 String where = file + ":" + (i + 1);
                 Matcher placeholder = PLACEHOLDER.matcher(lines.get(i));
                 while (placeholder.find()) {
-                    check(placeholder.group(1), false, where, defaults, documented, problems);
+                    check(placeholder.group(1), false, component, where, defaults, documented, problems);
                     if (placeholder.group(2) != null) {
                         problems.add(where + ": a second default in {{" + placeholder.group(1) + placeholder.group(2)
                                 + "}} (the defaults file has the key's default)");
@@ -119,11 +133,14 @@ class SettingsDocumentedTest {
                 "elves.http.max-header-bytes", "elves.processor.<app>", "elves.timeout")) {
             assertTrue(documented.contains(key), key + " in " + documented);
         }
-        assertTrue(defaultKeys().containsAll(List.of("elves.zookeeper.root", "elves.queue.sweep-ms")));
+        Map<String, Set<String>> defaults = defaultKeys();
+        assertTrue(defaults.get("elves-defaults.properties").contains("elves.zookeeper.root"), defaults.toString());
+        assertTrue(defaults.get("elves-queue-defaults.properties").contains("elves.queue.sweep-ms"), defaults.toString());
+        assertEquals("queue", componentOf(YAML_ROUTES.resolve("queue/queue-inbox.camel.yaml")));
     }
 
-    private static void check(String key, boolean prefix, String where, Set<String> defaults, Set<String> documented,
-            List<String> problems) {
+    private static void check(String key, boolean prefix, String component, String where,
+            Map<String, Set<String>> defaults, Set<String> documented, List<String> problems) {
         if (NOT_KEYS.contains(key)) {
             return;
         }
@@ -133,23 +150,32 @@ class SettingsDocumentedTest {
             }
             return;
         }
-        if (!defaults.contains(key) && !BOOTSTRAP_KEYS.contains(key)) {
+        List<String> holders = defaults.entrySet().stream().filter(e -> e.getValue().contains(key))
+                .map(Map.Entry::getKey).toList();
+        if (holders.isEmpty() && !BOOTSTRAP_KEYS.contains(key)) {
             problems.add(where + ": " + key + " is read but has no default in any elves-*defaults.properties");
+        }
+        String own = "elves-" + component + "-defaults.properties";
+        if (component != null && !holders.isEmpty() && !GUARDED_READS.contains(component + ":" + key)
+                && holders.stream().noneMatch(h -> SHARED_DEFAULTS.contains(h) || h.equals(own))) {
+            problems.add(where + ": " + key + " is read by " + component + " but its default is in " + holders
+                    + ", which a " + component + " process may not load (move it to elves-center-defaults.properties)");
         }
         if (!documented.contains(key)) {
             problems.add(where + ": " + key + " is read but not documented in " + DOCS);
         }
     }
 
-    private static Set<String> defaultKeys() throws IOException {
-        Set<String> keys = new TreeSet<>();
+    /** The keys of each defaults file, by file name. */
+    private static Map<String, Set<String>> defaultKeys() throws IOException {
+        Map<String, Set<String>> keys = new TreeMap<>();
         for (Path file : files(DEFAULTS_DIRS, "defaults.properties")) {
             if (file.getFileName().toString().startsWith("elves-")) {
                 Properties properties = new Properties();
                 try (Reader in = Files.newBufferedReader(file)) {
                     properties.load(in);
                 }
-                keys.addAll(properties.stringPropertyNames());
+                keys.put(file.getFileName().toString(), properties.stringPropertyNames());
             }
         }
         return keys;
@@ -192,6 +218,16 @@ class SettingsDocumentedTest {
             base = base.substring(0, base.lastIndexOf('.'));
         }
         return base + (token.startsWith(".") ? token : "." + token);
+    }
+
+    /** The component folder a source is in; null for code shared by several (Center, other modules). */
+    private static String componentOf(Path file) {
+        for (Path root : COMPONENT_ROOTS) {
+            if (file.startsWith(root) && root.relativize(file).getNameCount() > 1) {
+                return root.relativize(file).getName(0).toString();
+            }
+        }
+        return null;
     }
 
     private static List<Path> files(List<Path> roots, String suffix) {
