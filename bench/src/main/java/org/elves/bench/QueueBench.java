@@ -41,7 +41,7 @@ public final class QueueBench {
             System.out.printf("# Elves queue benchmark (%d cores, Java %s): %d tasks (chain of %d, the rest fanned out) over %d agents, "
                             + "no-op shell worker, %d per agent at once%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), o.get("tasks"),
-                    o.get("chain"), fleet.size(), cluster.config().getInt("elves.queue.agent-concurrency", 4));
+                    o.get("chain"), fleet.size(), cluster.config().requireInt("elves.queue.agent-concurrency"));
             for (int round = 1; round <= o.get("rounds"); round++) {
                 run(api, fleet, o.get("tasks"), o.get("chain"), round);
             }

@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ElvesConfig implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ElvesConfig.class);
-    private static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
-    private static final int DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
     /** The layers read once at start, each keyed by full key. */
     private record StaticValues(Map<String, String> overrides, Map<String, String> system,
@@ -85,6 +83,15 @@ public final class ElvesConfig implements AutoCloseable {
         return Optional.ofNullable(view.get(key));
     }
 
+    /**
+     * The value when some layer sets it to more than blanks: for keys whose absence is a state of
+     * its own (no ZooKeeper, no processor, the built-in routes), which is why they have no default.
+     */
+    public Optional<String> optional(String key) {
+        String value = view.get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
     /** The value; a {@link ConfigException} naming the key and where to set it when missing or blank. */
     public String require(String key) {
         String value = view.get(key);
@@ -124,6 +131,14 @@ public final class ElvesConfig implements AutoCloseable {
     public boolean getBoolean(String key, boolean defaultValue) {
         Boolean value = view.booleanValue(key);
         return value == null ? defaultValue : value;
+    }
+
+    public boolean requireBoolean(String key) {
+        Boolean value = view.booleanValue(key);
+        if (value == null) {
+            throw missing(key);
+        }
+        return value;
     }
 
     /**
@@ -198,7 +213,7 @@ public final class ElvesConfig implements AutoCloseable {
     /** The ZooKeeper root path ({@code elves.zookeeper.root}). */
     public String zookeeperRoot() {
         ZooKeeperPaths current = paths;
-        return current != null ? current.root() : new ZooKeeperPaths(get(ConfigKeys.ZOOKEEPER_ROOT, "/elves")).root();
+        return current != null ? current.root() : new ZooKeeperPaths(get(ConfigKeys.ZOOKEEPER_ROOT)).root();
     }
 
     /** ZooKeeper nodes whose current content is malformed and ignored (path to reason); for health checks. */
@@ -315,12 +330,12 @@ public final class ElvesConfig implements AutoCloseable {
     }
 
     private void startZooKeeper(CuratorFramework sharedClient) {
-        String connect = get(ConfigKeys.ZOOKEEPER_CONNECT, "").strip();
-        int sessionTimeoutMs = getInt(ConfigKeys.ZOOKEEPER_SESSION_TIMEOUT_MS, DEFAULT_SESSION_TIMEOUT_MS);
-        int connectTimeoutMs = getInt(ConfigKeys.ZOOKEEPER_CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS);
-        ZooKeeperPaths layout = new ZooKeeperPaths(get(ConfigKeys.ZOOKEEPER_ROOT, "/elves"));
+        int sessionTimeoutMs = requireInt(ConfigKeys.ZOOKEEPER_SESSION_TIMEOUT_MS);
+        int connectTimeoutMs = requireInt(ConfigKeys.ZOOKEEPER_CONNECT_TIMEOUT_MS);
+        ZooKeeperPaths layout = new ZooKeeperPaths(get(ConfigKeys.ZOOKEEPER_ROOT));
         CuratorFramework zk = sharedClient != null ? awaitConnected(sharedClient, connectTimeoutMs)
-                : ZooKeeperClients.connect(connect, sessionTimeoutMs, connectTimeoutMs);
+                : ZooKeeperClients.connect(require(ConfigKeys.ZOOKEEPER_CONNECT).strip(), sessionTimeoutMs,
+                        connectTimeoutMs);
         this.ownsClient = sharedClient == null;
         this.paths = layout;
         this.client = zk;
@@ -482,7 +497,7 @@ public final class ElvesConfig implements AutoCloseable {
 
             ElvesConfig config = new ElvesConfig(new StaticValues(Map.copyOf(overrides), Map.copyOf(system),
                     Map.copyOf(envLayer), Map.copyOf(fileLayer), Map.copyOf(defaults)), components);
-            boolean useZooKeeper = sharedClient != null || !config.get(ConfigKeys.ZOOKEEPER_CONNECT, "").isBlank();
+            boolean useZooKeeper = sharedClient != null || config.optional(ConfigKeys.ZOOKEEPER_CONNECT).isPresent();
             if (useZooKeeper) {
                 try {
                     config.startZooKeeper(sharedClient);

@@ -54,7 +54,7 @@ public final class Center implements AutoCloseable {
     /** Starts the components; returns when every route runs (or throws with the reason). */
     public static Center start(ElvesConfig config, List<Component> components) throws Exception {
         if (components.contains(Component.OPENAPI)) {
-            requireFreePort(config.get("elves.openapi.host", "127.0.0.1"), config.getInt("elves.openapi.port", 9091));
+            requireFreePort(config.require("elves.openapi.host"), config.requireInt("elves.openapi.port"));
         }
         if (!org.elves.protocol.JvmDefaults.asyncStepsPooled()) {
             LOG.warn("the common ForkJoinPool has parallelism 1: every rpc reply starts a thread; "
@@ -75,7 +75,7 @@ public final class Center implements AutoCloseable {
         main.addInitialProperty("camel.main.routes-include-pattern", routesPattern(config, components));
         // Camel waits 45 s for messages in flight by default (a realtime task holds one for its whole
         // run); inbox messages are acknowledged only when handled, so a stop may cut them short
-        main.addInitialProperty("camel.main.shutdown-timeout", config.get("elves.shutdown-timeout-s", "5"));
+        main.addInitialProperty("camel.main.shutdown-timeout", config.require("elves.shutdown-timeout-s"));
         configureReload(main, config, components);
         httpServer(config, components).ifPresent(server -> main.addMainListener(new MainListenerSupport() {
             @Override
@@ -86,7 +86,7 @@ public final class Center implements AutoCloseable {
         main.start();
         List<InstanceRegistration> registrations = new ArrayList<>();
         for (Component c : components) {
-            Integer port = c == Component.OPENAPI ? config.getInt("elves.openapi.port", 9091) : null;
+            Integer port = c == Component.OPENAPI ? config.requireInt("elves.openapi.port") : null;
             String id = port != null ? LocalInstance.id(port) : LocalInstance.idByPid();
             config.registerInstance(c.id(), id, LocalInstance.data(VERSION, port)).ifPresent(registrations::add);
         }
@@ -113,12 +113,12 @@ public final class Center implements AutoCloseable {
     }
 
     private static String routesPattern(ElvesConfig config, List<Component> components) {
-        String dir = config.get("elves.routes.dir", "");
+        Optional<String> dir = config.optional("elves.routes.dir");
         List<String> folders = new ArrayList<>();
         folders.add("common");
         components.forEach(c -> folders.add(c.id()));
-        if (!dir.isBlank()) {
-            return folders.stream().map(f -> "file:" + Path.of(dir, f).toAbsolutePath() + "/*.camel.yaml")
+        if (dir.isPresent()) {
+            return folders.stream().map(f -> "file:" + Path.of(dir.get(), f).toAbsolutePath() + "/*.camel.yaml")
                     .collect(Collectors.joining(","));
         }
         // exact names from the index: a classpath wildcard makes Camel scan the whole jar per folder
@@ -146,11 +146,11 @@ public final class Center implements AutoCloseable {
      * folders are watched, so a shared directory never loads another component's routes.
      */
     private static void configureReload(Main main, ElvesConfig config, List<Component> components) {
-        String dir = config.get("elves.routes.dir", "");
-        if (dir.isBlank()) {
+        Optional<String> dir = config.optional("elves.routes.dir");
+        if (dir.isEmpty()) {
             return;
         }
-        Path root = Path.of(dir).toAbsolutePath();
+        Path root = Path.of(dir.get()).toAbsolutePath();
         if (!Files.isDirectory(root)) {
             throw new IllegalArgumentException("elves.routes.dir is not a directory: " + root);
         }
@@ -167,12 +167,12 @@ public final class Center implements AutoCloseable {
     /** The API's server when OpenAPI runs here; else the Supervisor's own (packages, admin page). */
     private static Optional<CenterHttpServer> httpServer(ElvesConfig config, List<Component> components) {
         if (components.contains(Component.OPENAPI)) {
-            return Optional.of(CenterHttpServer.of(config, config.get("elves.openapi.host", "127.0.0.1"),
-                    config.getInt("elves.openapi.port", 9091)));
+            return Optional.of(CenterHttpServer.of(config, config.require("elves.openapi.host"),
+                    config.requireInt("elves.openapi.port")));
         }
         if (components.contains(Component.SUPERVISOR)) {
-            return Optional.of(CenterHttpServer.of(config, config.get("elves.supervisor.host", "127.0.0.1"),
-                    config.getInt("elves.supervisor.port", 9092)));
+            return Optional.of(CenterHttpServer.of(config, config.require("elves.supervisor.host"),
+                    config.requireInt("elves.supervisor.port")));
         }
         return Optional.empty();
     }

@@ -37,7 +37,7 @@ public class CenterCommand implements Callable<Integer> {
         ElvesConfig config = builder.build();
         Center center = Center.start(config, selected);
         CountDownLatch stopped = new CountDownLatch(1);
-        long stopLimitMs = config.getInt("elves.stop-limit-s", 9) * 1000L;
+        long stopLimitMs = config.requireInt("elves.stop-limit-s") * 1000L;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             BoundedStop.run("elves center", () -> {
                 center.close();

@@ -118,7 +118,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public String apiUrl() {
-        return "http://127.0.0.1:" + config.getInt("elves.openapi.port", 9091);
+        return "http://127.0.0.1:" + config.requireInt("elves.openapi.port");
     }
 
     public String authId() {
@@ -130,12 +130,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public int heartbeatPort() {
-        return config.getInt("elves.heartbeat.port", 11102);
+        return config.requireInt("elves.heartbeat.port");
     }
 
     /** The Scheduler's Thrift port, where agents report async results. */
     public int schedulerPort() {
-        return config.getInt("elves.scheduler.port", 10101);
+        return config.requireInt("elves.scheduler.port");
     }
 
     public String zookeeperConnect() {
@@ -152,7 +152,7 @@ public final class LocalCluster implements AutoCloseable {
         for (String key : List.of("elves.zookeeper.connect", "elves.mongo.uri", "elves.mq.exchange",
                 "elves.mq.queue-prefix", "elves.openapi.port", "elves.openapi.auth.id", "elves.openapi.auth.key",
                 "elves.heartbeat.port", "elves.heartbeat.host", "elves.scheduler.port", "elves.scheduler.host")) {
-            shared.put(key, config.get(key, ""));
+            config.find(key).ifPresent(value -> shared.put(key, value));
         }
         return shared;
     }
@@ -184,14 +184,14 @@ public final class LocalCluster implements AutoCloseable {
     /** Test namespaces leave nothing behind in the broker. */
     private static void deleteNamespace(ElvesConfig config) {
         CachingConnectionFactory factory = new CachingConnectionFactory(
-                config.get("elves.mq.host", "127.0.0.1"), config.getInt("elves.mq.port", 5672));
-        factory.setUsername(config.get("elves.mq.username", "guest"));
-        factory.setPassword(config.get("elves.mq.password", "guest"));
+                config.require("elves.mq.host"), config.requireInt("elves.mq.port"));
+        factory.setUsername(config.require("elves.mq.username"));
+        factory.setPassword(config.require("elves.mq.password"));
         // a broker that is away must not hold up the stop (amqp-client waits 60 s by default)
-        factory.setConnectionTimeout(config.getInt("elves.mq.connection-timeout-ms", 1000));
+        factory.setConnectionTimeout(config.requireInt("elves.mq.connection-timeout-ms"));
         try {
             RabbitAdmin admin = new RabbitAdmin(factory);
-            String prefix = config.get("elves.mq.queue-prefix", "");
+            String prefix = config.get("elves.mq.queue-prefix");
             for (Component c : Component.values()) {
                 admin.deleteQueue(prefix + c.id());
             }

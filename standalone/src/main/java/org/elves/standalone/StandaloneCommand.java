@@ -118,7 +118,7 @@ public class StandaloneCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        long stopLimitMs = cluster.config().getInt("elves.stop-limit-s", 9) * 1000L;
+        long stopLimitMs = cluster.config().requireInt("elves.stop-limit-s") * 1000L;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("elves standalone: stopping");
             BoundedStop.run("elves standalone", cluster::close, stopLimitMs);

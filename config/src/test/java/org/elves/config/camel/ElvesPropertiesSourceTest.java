@@ -34,6 +34,8 @@ class ElvesPropertiesSourceTest {
             assertEquals("127.0.0.1:5672/elves",
                     camel.createProducerTemplate().requestBody("direct:elves-in", "", String.class));
             assertEquals("9091", camel.resolvePropertyPlaceholders("{{elves.openapi.port}}"));
+            // a default that is empty (elves.mq.queue-prefix=) is a value: routes need no {{key:}} fallback
+            assertEquals("cron", camel.resolvePropertyPlaceholders("{{elves.zookeeper.connect}}cron"));
             assertEquals("fallback", camel.resolvePropertyPlaceholders("{{elves.not.set:fallback}}"));
             assertThrows(IllegalArgumentException.class, () -> camel.resolvePropertyPlaceholders("{{elves.not.set}}"));
         }

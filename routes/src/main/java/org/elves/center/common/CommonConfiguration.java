@@ -65,10 +65,9 @@ public class CommonConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Threads for every step that may block: an inbox's handlers (a realtime task holds one for
-     * its whole run) and whatever follows an rpc reply. spring-rabbitmq completes a reply on the
-     * common ForkJoinPool (a few threads for the whole JVM): a Thrift call to an agent run there
-     * would stall every other reply. Started when all are busy, up to the max (GrowingPool).
+     * Threads for inbox handlers that block (the Scheduler's: a realtime task holds one for its
+     * whole run), so the broker's listener takes the next message at once. Started when all are
+     * busy, up to the max (GrowingPool).
      */
     @BindToRegistry("elvesHandlers")
     public ExecutorService elvesHandlers(@PropertyInject("elves.mq.handler-max-threads") int maxThreads) {

@@ -188,7 +188,7 @@ public class CronFiring {
     }
 
     private String misfirePolicy() {
-        return config.get("elves.cron.misfire", "fire-once").trim().toLowerCase(Locale.ROOT);
+        return config.require("elves.cron.misfire").trim().toLowerCase(Locale.ROOT);
     }
 
     private static AsyncJob job(Document cron, Instant due) {

@@ -116,7 +116,7 @@ public class CronManagement {
         if (!param.isEmpty() && !Json.isValid(param)) {
             throw new ElvesException(ErrorCode.PARAM_PARAM, "param must be JSON text");
         }
-        int timeout = JobParams.timeoutSeconds(body.get("timeout"), config.getInt("elves.timeout", 90));
+        int timeout = JobParams.timeoutSeconds(body.get("timeout"), config.requireInt("elves.timeout"));
         String mode = JobParams.mode(body.get("mode"));
         CronRule rule = CronRule.parse(text(body.get("rule")), text(body.get("timezone")));
         String side = text(body.get("side")).toLowerCase(Locale.ROOT);

@@ -117,7 +117,7 @@ public class CronRuns {
             }
             history.add(run);
             history.sort((a, b) -> Long.compare(a.get("fire_time", 0L), b.get("fire_time", 0L)));
-            int keep = Math.max(1, config.getInt("elves.cron.history", 20));
+            int keep = Math.max(1, config.requireInt("elves.cron.history"));
             List<Document> kept = new ArrayList<>(history.subList(Math.max(0, history.size() - keep), history.size()));
             List<Bson> changes = new ArrayList<>();
             changes.add(set("history", kept));

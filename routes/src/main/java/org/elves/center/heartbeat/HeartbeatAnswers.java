@@ -43,8 +43,8 @@ public class HeartbeatAnswers {
             answer.put("data", AgentAppList.data(apps, table.managed(), state.apps()));
             answer.put("packages", packages);
         } else {
-            String configured = config.get("elves.heartbeat.local-app-info", "");
-            Map<String, Object> apps = configured.isBlank() ? Map.of() : Json.object(configured);
+            Map<String, Object> apps = config.optional("elves.heartbeat.local-app-info").map(Json::object)
+                    .orElse(Map.of());
             answer.put("data", AgentAppList.data(apps, apps.keySet(), state.apps()));
         }
         Map<String, Object> agentCrons = crons.forIp(state.ip());

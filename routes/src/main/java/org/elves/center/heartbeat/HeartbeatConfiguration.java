@@ -15,16 +15,16 @@ public class HeartbeatConfiguration implements CamelConfiguration {
     @BindToRegistry("agentRegistry")
     public AgentRegistry agentRegistry(@BeanInject("elvesConfig") ElvesConfig config) {
         return new AgentRegistry(System::currentTimeMillis,
-                () -> config.getLong("elves.heartbeat.interval-seconds", 10) * 1000L,
-                () -> config.getLong("elves.heartbeat.online-intervals", 3));
+                () -> config.requireLong("elves.heartbeat.interval-seconds") * 1000L,
+                () -> config.requireLong("elves.heartbeat.online-intervals"));
     }
 
     /** Started with the context's beans, so the warm-up counts from this process's start. */
     @BindToRegistry("heartbeatWarmup")
     public HeartbeatWarmup heartbeatWarmup(@BeanInject("elvesConfig") ElvesConfig config) {
         return new HeartbeatWarmup(System::currentTimeMillis,
-                () -> (config.getLong("elves.heartbeat.interval-seconds", 10)
-                        + config.getLong("elves.heartbeat.warmup-slack-seconds", 5)) * 1000L);
+                () -> (config.requireLong("elves.heartbeat.interval-seconds")
+                        + config.requireLong("elves.heartbeat.warmup-slack-seconds")) * 1000L);
     }
 
     @BindToRegistry("heartbeatQueries")

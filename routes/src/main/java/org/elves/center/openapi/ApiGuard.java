@@ -25,7 +25,6 @@ import java.util.function.LongSupplier;
 public class ApiGuard {
     private static final String FORM = "application/x-www-form-urlencoded";
     static final String ADMIN_PREFIX = "/api/v2/admin/";
-    static final int DEFAULT_NONCE_CACHE_SIZE = 1_000_000;
 
     private final KeyStore keys;
     private final ElvesConfig config;
@@ -34,7 +33,7 @@ public class ApiGuard {
 
     public ApiGuard(KeyStore keys, ElvesConfig config, LongSupplier clockSeconds) {
         this(keys, config, clockSeconds,
-                new NonceCache(config.getInt("elves.openapi.sign.nonce-cache-size", DEFAULT_NONCE_CACHE_SIZE)));
+                new NonceCache(config.requireInt("elves.openapi.sign.nonce-cache-size")));
     }
 
     public ApiGuard(KeyStore keys, ElvesConfig config, LongSupplier clockSeconds, NonceCache nonces) {
@@ -88,7 +87,7 @@ public class ApiGuard {
         if (!timestamp.chars().allMatch(c -> c >= '0' && c <= '9') || timestamp.length() > 18) {
             throw new ElvesException(ErrorCode.TIMESTAMP_ILLEGAL, "timestamp must be Unix seconds");
         }
-        long window = config.getLong("elves.openapi.sign.window-seconds", 180);
+        long window = config.requireLong("elves.openapi.sign.window-seconds");
         long now = clockSeconds.getAsLong();
         long ts = Long.parseLong(timestamp);
         if (!(now - window < ts && ts < now + window)) {

@@ -56,7 +56,7 @@ public class ApiResponses {
 
     private String write(Exchange exchange, int status, Map<String, Object> body) {
         exchange.getMessage().removeHeaders("*");
-        boolean always200 = "always-200".equals(config.get("elves.openapi.http-status", "code"));
+        boolean always200 = "always-200".equals(config.require("elves.openapi.http-status"));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, always200 ? 200 : status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         return Json.text(body);

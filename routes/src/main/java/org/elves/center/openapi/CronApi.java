@@ -34,7 +34,7 @@ public class CronApi {
         String func = ApiParams.func(r);
         String ip = ApiParams.ip(r);
         String param = ApiParams.param(r);
-        int timeout = ApiParams.timeout(r, config.getInt("elves.timeout", 90));
+        int timeout = ApiParams.timeout(r, config.requireInt("elves.timeout"));
         String mode = ApiParams.mode(r);
         String rule = ApiParams.cronRule(r);
         String timezone = ApiParams.timezone(r);
@@ -116,7 +116,7 @@ public class CronApi {
     }
 
     private void enabled() {
-        if (!config.getBoolean("elves.openapi.cron.enabled", true)) {
+        if (!config.requireBoolean("elves.openapi.cron.enabled")) {
             throw new ElvesException(ErrorCode.MODULE_CRON_DISABLED);
         }
     }

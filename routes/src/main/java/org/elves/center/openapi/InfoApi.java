@@ -87,7 +87,7 @@ public class InfoApi {
 
     public Map<String, Object> detailQuery(ApiRequest request, Exchange exchange) {
         boolean showCron = ApiParams.flag(request, "showcron");
-        if (showCron && !config.getBoolean("elves.openapi.cron.enabled", true)) {
+        if (showCron && !config.requireBoolean("elves.openapi.cron.enabled")) {
             throw new ElvesException(ErrorCode.MODULE_CRON_DISABLED);
         }
         String ip = ApiParams.ip(request);

@@ -69,7 +69,7 @@ public class QueueApi {
         body.put("func", ApiParams.func(r));
         body.put("ip", ApiParams.ip(r));
         body.put("param", ApiParams.param(r));
-        body.put("timeout", ApiParams.timeout(r, config.getInt("elves.timeout", 90)));
+        body.put("timeout", ApiParams.timeout(r, config.requireInt("elves.timeout")));
         body.put("mode", ApiParams.mode(r));
         body.put("proxy", r.get("proxy"));
     }
@@ -82,7 +82,7 @@ public class QueueApi {
     }
 
     private void enabled() {
-        if (!config.getBoolean("elves.openapi.queue.enabled", true)) {
+        if (!config.requireBoolean("elves.openapi.queue.enabled")) {
             throw new ElvesException(ErrorCode.MODULE_QUEUE_DISABLED);
         }
     }

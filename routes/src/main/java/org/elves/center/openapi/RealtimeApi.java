@@ -24,7 +24,7 @@ public class RealtimeApi {
         job.put("app", app);
         job.put("func", func);
         job.put("param", ApiParams.param(request));
-        int timeout = ApiParams.timeout(request, config.getInt("elves.timeout", 90));
+        int timeout = ApiParams.timeout(request, config.requireInt("elves.timeout"));
         job.put("timeout", timeout);
         job.put("proxy", request.get("proxy"));
         exchange.setProperty(RpcCodec.FROM, "openapi");
@@ -32,7 +32,7 @@ public class RealtimeApi {
         exchange.setProperty(RpcCodec.FUNC, "syncJob");
         // the Scheduler answers by itself once the agent's time is up; this only guards a lost reply
         long waitMs = timeout == 0 ? 86_400_000L
-                : timeout * 1000L + config.getLong("elves.openapi.rt.reply-margin-ms", 25_000);
+                : timeout * 1000L + config.requireLong("elves.openapi.rt.reply-margin-ms");
         exchange.setProperty(RpcCodec.TIMEOUT_MS, waitMs);
         return job;
     }

@@ -1,5 +1,6 @@
 package org.elves.center.openapi;
 
+import java.util.Optional;
 import org.elves.config.ElvesConfig;
 
 /**
@@ -15,8 +16,8 @@ public class SimpleKeyStore implements KeyStore {
 
     @Override
     public ApiKey find(String authId) {
-        String id = config.get("elves.openapi.auth.id", "");
-        String key = config.get("elves.openapi.auth.key", "");
-        return !id.isEmpty() && !key.isEmpty() && id.equals(authId) ? ApiKey.admin(id, key) : null;
+        Optional<String> id = config.optional("elves.openapi.auth.id");
+        Optional<String> key = config.optional("elves.openapi.auth.key");
+        return id.isPresent() && key.isPresent() && id.get().equals(authId) ? ApiKey.admin(id.get(), key.get()) : null;
     }
 }

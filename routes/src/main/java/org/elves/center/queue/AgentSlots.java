@@ -38,7 +38,7 @@ public class AgentSlots {
 
     /** Claims ready tasks of these agents up to the concurrency bound; their asyncJob bodies. */
     List<Map<String, Object>> send(Collection<String> ips) {
-        int bound = Math.max(1, config.getInt("elves.queue.agent-concurrency", 4));
+        int bound = Math.max(1, config.requireInt("elves.queue.agent-concurrency"));
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (String ip : ips) {
             synchronized (lockOf(ip)) {

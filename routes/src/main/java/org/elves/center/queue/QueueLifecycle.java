@@ -94,7 +94,7 @@ public class QueueLifecycle {
                 .append("app", queue.getString("app"))
                 .append("func", JobParams.required(body, "func", ErrorCode.PARAM_FUNC))
                 .append("param", text(body.get("param")))
-                .append("timeout", JobParams.timeoutSeconds(body.get("timeout"), config.getInt("elves.timeout", 90)))
+                .append("timeout", JobParams.timeoutSeconds(body.get("timeout"), config.requireInt("elves.timeout")))
                 .append("proxy", text(body.get("proxy")));
         String parent = text(body.get("depend_task_id"));
         // same queue only (G17): a parent elsewhere would never release this task

@@ -79,7 +79,7 @@ public class QueueSweep {
     }
 
     QueueOutcome sweep(long now) {
-        long marginMs = config.getLong("elves.queue.result-margin-seconds", 30) * 1000L;
+        long marginMs = config.requireLong("elves.queue.result-margin-seconds") * 1000L;
         // results could not flow before the broker link came up: no deadline counts from earlier
         long brokerUp = brokerUpSince(now);
         List<Map<String, Object>> jobs = new ArrayList<>();
@@ -97,7 +97,7 @@ public class QueueSweep {
             recovered = true;
             lastDependentsRepair = now;
             jobs.addAll(recover(now));
-        } else if (now - lastDependentsRepair >= config.getLong("elves.queue.dependents-repair-seconds", 30) * 1000L) {
+        } else if (now - lastDependentsRepair >= config.requireLong("elves.queue.dependents-repair-seconds") * 1000L) {
             // a live handler that failed between recording a result and releasing its dependents
             // (its message is acknowledged all the same) would leave them waiting until a restart
             lastDependentsRepair = now;
@@ -188,7 +188,7 @@ public class QueueSweep {
      * {@code elves.queue.resend-seconds} since they were last sent.
      */
     private List<Map<String, Object>> resend(long now, boolean all) {
-        long graceMs = config.getLong("elves.queue.resend-seconds", 10) * 1000L;
+        long graceMs = config.requireLong("elves.queue.resend-seconds") * 1000L;
         List<Map<String, Object>> jobs = new ArrayList<>();
         if (graceMs <= 0 && !all) {
             return jobs;

@@ -49,7 +49,7 @@ public class AgentCronPush {
         try {
             int port = online.agentPort(target, exchange.getProperty(OnlineCheck.ONLINE, Map.class));
             String version = agents.cronSync(target.getIp(), port, exchange.getProperty(CRONS, String.class),
-                    config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000));
+                    config.requireInt("elves.scheduler.agent.ack-timeout-ms"));
             if (version == null) {
                 LOG.warn("agent {} has no cronSync (an original agent): its agent-side crons do not run", target.getIp());
             } else {

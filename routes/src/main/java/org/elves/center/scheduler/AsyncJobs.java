@@ -102,7 +102,7 @@ public class AsyncJobs {
         ins.setApp(job.app());
         ins.setFunc(job.func());
         ins.setParam(job.param());
-        ins.setTimeout(job.timeout() != null ? job.timeout() : config.getInt("elves.timeout", 90));
+        ins.setTimeout(job.timeout() != null ? job.timeout() : config.requireInt("elves.timeout"));
         ins.setProxy(job.proxy());
         return ins;
     }
@@ -132,7 +132,7 @@ public class AsyncJobs {
     Map<String, Object> send(Instruct ins, Map<String, Object> stat, Sending sending) {
         try {
             int port = online.agentPort(ins, stat);
-            int ackTimeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
+            int ackTimeoutMs = config.requireInt("elves.scheduler.agent.ack-timeout-ms");
             requireAccepted(ins, agents.invokeAsync(ins.getIp(), port, List.of(ins), ackTimeoutMs));
         } catch (Refused e) {
             return TaskResult.failed(ins.getId(), e.getMessage()).toMap();
@@ -189,7 +189,7 @@ public class AsyncJobs {
         Instruct first = batch.get(0);
         try {
             int port = online.agentPort(first, stat);
-            int ackTimeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
+            int ackTimeoutMs = config.requireInt("elves.scheduler.agent.ack-timeout-ms");
             List<Reinstruct> acks = agents.invokeAsync(first.getIp(), port, batch, ackTimeoutMs);
             for (int i = 0; i < batch.size(); i++) {
                 Reinstruct ack = acks != null && i < acks.size() ? acks.get(i) : null;

@@ -105,7 +105,7 @@ public class OnlineCheck {
         if (now >= until) {
             return false;
         }
-        exchange.setProperty(PAUSE, Math.min(until - now, Math.max(1, config.getLong("elves.scheduler.warmup-poll-ms", 500))));
+        exchange.setProperty(PAUSE, Math.min(until - now, Math.max(1, config.requireLong("elves.scheduler.warmup-poll-ms"))));
         return true;
     }
 
@@ -123,8 +123,8 @@ public class OnlineCheck {
      */
     private long waitBudgetMs(Instruct ins) {
         return "rt".equals(ins.getType())
-                ? config.getLong("elves.scheduler.warmup-wait-realtime-ms", 15000)
-                : config.getLong("elves.scheduler.warmup-wait-ms", 20000);
+                ? config.requireLong("elves.scheduler.warmup-wait-realtime-ms")
+                : config.requireLong("elves.scheduler.warmup-wait-ms");
     }
 
     /** The warm-up Heartbeat said is left when it answered "unknown", else 0. */
@@ -165,7 +165,7 @@ public class OnlineCheck {
 
     /** An answer that makes asking Heartbeat unnecessary, or null. */
     Map<String, Object> known(String ip) {
-        if (!config.getBoolean("elves.scheduler.check-online", true)) {
+        if (!config.requireBoolean("elves.scheduler.check-online")) {
             return NOT_CHECKED;
         }
         return cache.fresh(ip);
@@ -178,7 +178,7 @@ public class OnlineCheck {
      *                        code Heartbeat answered with
      */
     public int agentPort(Instruct ins, Map<String, Object> online) {
-        int defaultPort = config.getInt("elves.agent.port", 11101);
+        int defaultPort = config.requireInt("elves.agent.port");
         if (online == NOT_CHECKED) {
             return defaultPort;
         }

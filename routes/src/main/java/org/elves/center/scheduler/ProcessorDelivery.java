@@ -59,7 +59,7 @@ public class ProcessorDelivery {
         if (address == null) {
             return failed(id, app, "no processor registered for " + app, 0);
         }
-        int timeoutMs = Math.max(1, config.getInt(TIMEOUT_KEY, 5000));
+        int timeoutMs = Math.max(1, config.requireInt(TIMEOUT_KEY));
         long start = System.nanoTime();
         try {
             String answer = call(address, timeoutMs, reins);

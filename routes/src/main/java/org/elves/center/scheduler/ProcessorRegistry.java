@@ -45,7 +45,7 @@ public class ProcessorRegistry extends PolledTable<Map<String, String>> {
         if (app == null || app.isBlank()) {
             return null;
         }
-        String value = config.get(PREFIX + app, "").strip();
+        String value = config.optional(PREFIX + app).map(String::strip).orElse("");
         if (value.isEmpty()) {
             Map<String, String> supervised = value();
             value = supervised == null ? "" : supervised.getOrDefault(app, "").strip();

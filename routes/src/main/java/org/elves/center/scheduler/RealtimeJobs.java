@@ -48,7 +48,7 @@ public class RealtimeJobs {
         ins.setApp(required(body, "app", ErrorCode.PARAM_APP));
         ins.setFunc(required(body, "func", ErrorCode.PARAM_FUNC));
         ins.setParam(text(body.get("param")));
-        ins.setTimeout(JobParams.timeoutSeconds(body.get("timeout"), config.getInt("elves.timeout", 90)));
+        ins.setTimeout(JobParams.timeoutSeconds(body.get("timeout"), config.requireInt("elves.timeout")));
         ins.setProxy(text(body.get("proxy")));
         return online.query(ins, exchange);
     }
@@ -80,6 +80,6 @@ public class RealtimeJobs {
         if (ins.getTimeout() <= 0) {
             return 0;
         }
-        return ins.getTimeout() * 1000 + config.getInt("elves.scheduler.agent.answer-margin-ms", 5000);
+        return ins.getTimeout() * 1000 + config.requireInt("elves.scheduler.agent.answer-margin-ms");
     }
 }

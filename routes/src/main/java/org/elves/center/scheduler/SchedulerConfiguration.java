@@ -26,7 +26,7 @@ public class SchedulerConfiguration implements CamelConfiguration {
 
     @BindToRegistry("onlineCache")
     public OnlineCache onlineCache(@BeanInject("elvesConfig") ElvesConfig config) {
-        return new OnlineCache(System::currentTimeMillis, () -> config.getLong("elves.scheduler.online-cache-ms", 2000));
+        return new OnlineCache(System::currentTimeMillis, () -> config.requireLong("elves.scheduler.online-cache-ms"));
     }
 
     @BindToRegistry("onlineCheck")

@@ -54,7 +54,7 @@ public class TaskCancels {
     List<String> cancel(Instruct target, List<String> ids, Map<String, Object> stat) {
         try {
             int port = online.agentPort(target, stat);
-            int timeoutMs = config.getInt("elves.scheduler.agent.ack-timeout-ms", 5000);
+            int timeoutMs = config.requireInt("elves.scheduler.agent.ack-timeout-ms");
             List<String> killed = agents.cancel(target.getIp(), port, ids, timeoutMs);
             if (killed == null) {
                 LOG.info("agent {} cannot cancel tasks (no instructionCancel: an original agent); {} run to their end",

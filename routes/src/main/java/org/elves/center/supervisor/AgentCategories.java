@@ -30,7 +30,8 @@ public class AgentCategories {
                 out.add(entry);
                 continue;
             }
-            String members = config.get("elves.supervisor.category." + entry.substring(1), "").trim();
+            String members = config.optional("elves.supervisor.category." + entry.substring(1)).map(String::trim)
+                    .orElse("");
             if (members.isEmpty()) {
                 LOG.warn("category {} is not defined (elves.supervisor.category.{}): it holds no agent", entry, entry.substring(1));
             }

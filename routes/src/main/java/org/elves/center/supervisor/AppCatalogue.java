@@ -79,7 +79,7 @@ public class AppCatalogue {
         } catch (IllegalArgumentException e) {
             throw new ElvesException(ErrorCode.PARAM_PACKAGE, "package data is not base64");
         }
-        long max = config.getLong("elves.supervisor.max-package-bytes", 64L << 20);
+        long max = config.requireLong("elves.supervisor.max-package-bytes");
         if (data.length == 0 || data.length > max) {
             throw new ElvesException(ErrorCode.PARAM_PACKAGE, "package of " + data.length + " bytes (1 to " + max + " accepted)");
         }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static org.elves.center.supervisor.SupervisorRecords.grants;
@@ -108,12 +109,13 @@ public class PublishedTables {
 
     /** Where agents download packages: elves.supervisor.package-url, else this center's HTTP server. */
     String packageBaseUrl() {
-        String configured = config.get("elves.supervisor.package-url", "").trim();
-        if (!configured.isEmpty()) {
-            return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+        Optional<String> configured = config.optional("elves.supervisor.package-url").map(String::trim);
+        if (configured.isPresent()) {
+            String url = configured.get();
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         }
-        String port = config.components().contains("openapi") ? config.get("elves.openapi.port", "9091")
-                : config.get("elves.supervisor.port", "9092");
+        String port = config.components().contains("openapi") ? config.require("elves.openapi.port")
+                : config.require("elves.supervisor.port");
         return "http://127.0.0.1:" + port + "/packages";
     }
 }

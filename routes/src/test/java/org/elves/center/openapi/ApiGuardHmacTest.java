@@ -1,5 +1,7 @@
 package org.elves.center.openapi;
 
+import org.elves.center.Center;
+import org.elves.center.Component;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ApiSignature;
 import org.elves.protocol.ElvesException;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,7 +30,7 @@ class ApiGuardHmacTest {
     private static final ApiKey STRONG = new ApiKey("strong", "strong-secret", false, true,
             Map.of("apptest", Set.of(ApiKey.EVERY_AGENT)));
     private final Map<String, ApiKey> keys = Map.of("1", ADMIN, "ops", OPS, "strong", STRONG);
-    private final ElvesConfig config = ElvesConfig.builder().overrides(Map.of(
+    private final ElvesConfig config = Center.configFor(List.of(Component.OPENAPI)).overrides(Map.of(
             "elves.openapi.sign.window-seconds", "180")).build();
     private long now = 1_500_000_000L;
     private final NonceCache nonces = new NonceCache(1000);

@@ -1,5 +1,7 @@
 package org.elves.center.openapi;
 
+import org.elves.center.Center;
+import org.elves.center.Component;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ApiSignature;
 import org.elves.protocol.ElvesException;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ApiGuardTest {
     private static final String PATH = "/api/v2/rt/exec";
-    private final ElvesConfig config = ElvesConfig.builder().overrides(Map.of(
+    private final ElvesConfig config = Center.configFor(List.of(Component.OPENAPI)).overrides(Map.of(
             "elves.openapi.auth.id", "1",
             "elves.openapi.auth.key", "123456",
             "elves.openapi.sign.window-seconds", "180")).build();

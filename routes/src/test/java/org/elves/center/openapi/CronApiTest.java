@@ -3,6 +3,8 @@ package org.elves.center.openapi;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.elves.center.Center;
+import org.elves.center.Component;
 import org.elves.center.rpc.Replies;
 import org.elves.center.rpc.RpcCodec;
 import org.elves.config.ElvesConfig;
@@ -27,7 +29,7 @@ class CronApiTest {
     private static final DefaultCamelContext CAMEL = new DefaultCamelContext();
     private static final String CRON_ID = "A49B1E8FA1B43BC5";
 
-    private final ElvesConfig config = ElvesConfig.builder().overrides(Map.of("elves.timeout", "90")).build();
+    private final ElvesConfig config = Center.configFor(List.of(Component.OPENAPI)).overrides(Map.of("elves.timeout", "90")).build();
     private final CronApi api = new CronApi(config);
     private final Exchange exchange = new DefaultExchange(CAMEL);
 
@@ -108,7 +110,7 @@ class CronApiTest {
 
     @Test
     void addTimeoutDefaultIsElvesTimeout() {
-        try (ElvesConfig c = ElvesConfig.builder().overrides(Map.of("elves.timeout", "42")).build()) {
+        try (ElvesConfig c = Center.configFor(List.of(Component.OPENAPI)).overrides(Map.of("elves.timeout", "42")).build()) {
             assertEquals(42, new CronApi(c).add(request("/api/v2/cron/add", goodAdd()), exchange).get("timeout"));
         }
     }
@@ -204,7 +206,7 @@ class CronApiTest {
 
     @Test
     void disabledCronAnswers4022BeforeAnyParameterCheck() {
-        try (ElvesConfig off = ElvesConfig.builder().overrides(Map.of("elves.openapi.cron.enabled", "false")).build()) {
+        try (ElvesConfig off = Center.configFor(List.of(Component.OPENAPI)).overrides(Map.of("elves.openapi.cron.enabled", "false")).build()) {
             CronApi disabled = new CronApi(off);
             ApiRequest empty = request("/api/v2/cron/x", Map.of());
             List<BiFunction<ApiRequest, Exchange, Map<String, Object>>> calls =

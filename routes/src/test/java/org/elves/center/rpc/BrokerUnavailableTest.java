@@ -6,6 +6,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeTimedOutException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.elves.center.Center;
+import org.elves.center.Component;
 import org.elves.center.openapi.ApiResponses;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
@@ -17,6 +19,7 @@ import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 import java.net.ConnectException;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,7 +87,7 @@ class BrokerUnavailableTest {
 
     @Test
     void theApiAnswers503WithTheReferenceEnvelope() {
-        try (ElvesConfig config = ElvesConfig.builder().build()) {
+        try (ElvesConfig config = Center.configFor(List.of(Component.OPENAPI)).build()) {
             Exchange api = new DefaultExchange(context);
             String body = new ApiResponses(config).render(codec.callFailed(failedCall(link.unavailable())), api);
             assertEquals(503, api.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
