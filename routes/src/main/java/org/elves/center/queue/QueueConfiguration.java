@@ -6,6 +6,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
 import org.elves.center.rpc.BrokerLink;
 import org.elves.config.ElvesConfig;
 import org.slf4j.Logger;
@@ -23,34 +24,6 @@ public class QueueConfiguration implements CamelConfiguration {
         return new QueueStore(mongo, database);
     }
 
-    /** One per process: its locks keep the per-agent bound among this process's handlers. */
-    @BindToRegistry("queueAgentSlots")
-    public AgentSlots queueAgentSlots(@BeanInject("queueStore") QueueStore store,
-                                      @BeanInject("elvesConfig") ElvesConfig config) {
-        return new AgentSlots(store, config, System::currentTimeMillis);
-    }
-
-    @BindToRegistry("queueLifecycle")
-    public QueueLifecycle queueLifecycle(@BeanInject("queueStore") QueueStore store,
-                                         @BeanInject("elvesConfig") ElvesConfig config,
-                                         @BeanInject("queueAgentSlots") AgentSlots slots) {
-        return new QueueLifecycle(store, config, System::currentTimeMillis, slots);
-    }
-
-    @BindToRegistry("queueTaskResults")
-    public QueueTaskResults queueTaskResults(@BeanInject("queueStore") QueueStore store,
-                                             @BeanInject("queueAgentSlots") AgentSlots slots) {
-        return new QueueTaskResults(store, System::currentTimeMillis, slots);
-    }
-
-    @BindToRegistry("queueSweep")
-    public QueueSweep queueSweep(@BeanInject("queueStore") QueueStore store,
-                                 @BeanInject("elvesConfig") ElvesConfig config,
-                                 @BeanInject("queueAgentSlots") AgentSlots slots,
-                                 @BeanInject("queueTaskResults") QueueTaskResults results) {
-        return new QueueSweep(store, config, System::currentTimeMillis, this::resultsFlowSinceMs, slots, results);
-    }
-
     /**
      * Since when results can reach this Queue: the broker link's up-since; "now" while it is down
      * (also for a Queue started during an outage), so no task's deadline runs out while its result
@@ -64,11 +37,25 @@ public class QueueConfiguration implements CamelConfiguration {
         return link.up() ? link.upSinceMs() : System.currentTimeMillis();
     }
 
+    /**
+     * The beans that share the per-agent slots, bound in the order they need each other: Camel
+     * orders @BindToRegistry methods by a heuristic that a chain of them defeats now and then.
+     */
     @Override
     public void configure(CamelContext context) {
         brokerLink = context.getRegistry().lookupByNameAndType("brokerLink", BrokerLink.class);
+        Registry registry = context.getRegistry();
+        QueueStore store = registry.lookupByNameAndType("queueStore", QueueStore.class);
+        ElvesConfig config = registry.lookupByNameAndType("elvesConfig", ElvesConfig.class);
+        // one per process: its locks keep the per-agent bound among this process's handlers
+        AgentSlots slots = new AgentSlots(store, config, System::currentTimeMillis);
+        QueueTaskResults results = new QueueTaskResults(store, System::currentTimeMillis, slots);
+        registry.bind("queueAgentSlots", slots);
+        registry.bind("queueTaskResults", results);
+        registry.bind("queueLifecycle", new QueueLifecycle(store, config, System::currentTimeMillis, slots));
+        registry.bind("queueSweep", new QueueSweep(store, config, System::currentTimeMillis, this::resultsFlowSinceMs, slots, results));
         try {
-            context.getRegistry().lookupByNameAndType("queueStore", QueueStore.class).ensureIndexes();
+            store.ensureIndexes();
         } catch (RuntimeException e) {
             // slower lookups, not wrong ones: start anyway
             LOG.warn("queue indexes not created: {}", e.getMessage());

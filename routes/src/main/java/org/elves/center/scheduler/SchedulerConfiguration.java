@@ -5,6 +5,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
 import org.elves.center.common.CloseOnStop;
 import org.elves.center.common.ThriftServerService;
 import org.elves.config.ElvesConfig;
@@ -24,46 +25,6 @@ public class SchedulerConfiguration implements CamelConfiguration {
         return new TaskRecords();
     }
 
-    @BindToRegistry("onlineCache")
-    public OnlineCache onlineCache(@BeanInject("elvesConfig") ElvesConfig config) {
-        return new OnlineCache(System::currentTimeMillis, () -> config.requireLong("elves.scheduler.online-cache-ms"));
-    }
-
-    @BindToRegistry("onlineCheck")
-    public OnlineCheck onlineCheck(@BeanInject("elvesConfig") ElvesConfig config,
-                                   @BeanInject("onlineCache") OnlineCache cache) {
-        return new OnlineCheck(config, cache, System::currentTimeMillis);
-    }
-
-    @BindToRegistry("realtimeJobs")
-    public RealtimeJobs realtimeJobs(@BeanInject("agentClient") AgentClient agents,
-                                     @BeanInject("elvesConfig") ElvesConfig config,
-                                     @BeanInject("taskRecords") TaskRecords records,
-                                     @BeanInject("onlineCheck") OnlineCheck online) {
-        return new RealtimeJobs(agents, config, records, online);
-    }
-
-    @BindToRegistry("asyncJobs")
-    public AsyncJobs asyncJobs(@BeanInject("agentClient") AgentClient agents,
-                               @BeanInject("elvesConfig") ElvesConfig config,
-                               @BeanInject("onlineCheck") OnlineCheck online) {
-        return new AsyncJobs(agents, config, online);
-    }
-
-    @BindToRegistry("taskCancels")
-    public TaskCancels taskCancels(@BeanInject("agentClient") AgentClient agents,
-                                   @BeanInject("elvesConfig") ElvesConfig config,
-                                   @BeanInject("onlineCheck") OnlineCheck online) {
-        return new TaskCancels(agents, config, online);
-    }
-
-    @BindToRegistry("agentCronPush")
-    public AgentCronPush agentCronPush(@BeanInject("agentClient") AgentClient agents,
-                                       @BeanInject("elvesConfig") ElvesConfig config,
-                                       @BeanInject("onlineCheck") OnlineCheck online) {
-        return new AgentCronPush(agents, config, online);
-    }
-
     @BindToRegistry("recentResults")
     public RecentResults recentResults(@PropertyInject("elves.scheduler.result-memory") int capacity) {
         return new RecentResults(capacity);
@@ -74,12 +35,6 @@ public class SchedulerConfiguration implements CamelConfiguration {
         return new ProcessorRegistry(config);
     }
 
-    @BindToRegistry("processorDelivery")
-    public ProcessorDelivery processorDelivery(@BeanInject("processorRegistry") ProcessorRegistry registry,
-                                               @BeanInject("elvesConfig") ElvesConfig config) {
-        return new ProcessorDelivery(registry, config);
-    }
-
     @PropertyInject("elves.scheduler.host")
     private String host;
     @PropertyInject("elves.scheduler.port")
@@ -87,9 +42,26 @@ public class SchedulerConfiguration implements CamelConfiguration {
     @PropertyInject("elves.scheduler.max-threads")
     private int maxThreads;
 
+    /**
+     * The beans that need each other, bound in that order: Camel orders @BindToRegistry methods by
+     * a heuristic that a chain of them defeats now and then.
+     */
     @Override
     public void configure(CamelContext context) throws Exception {
-        AgentClient agents = context.getRegistry().lookupByNameAndType("agentClient", AgentClient.class);
+        Registry registry = context.getRegistry();
+        AgentClient agents = registry.lookupByNameAndType("agentClient", AgentClient.class);
+        ElvesConfig config = registry.lookupByNameAndType("elvesConfig", ElvesConfig.class);
+        OnlineCache cache = new OnlineCache(System::currentTimeMillis, () -> config.requireLong("elves.scheduler.online-cache-ms"));
+        OnlineCheck online = new OnlineCheck(config, cache, System::currentTimeMillis);
+        registry.bind("onlineCache", cache);
+        registry.bind("onlineCheck", online);
+        registry.bind("realtimeJobs", new RealtimeJobs(agents, config,
+                registry.lookupByNameAndType("taskRecords", TaskRecords.class), online));
+        registry.bind("asyncJobs", new AsyncJobs(agents, config, online));
+        registry.bind("taskCancels", new TaskCancels(agents, config, online));
+        registry.bind("agentCronPush", new AgentCronPush(agents, config, online));
+        registry.bind("processorDelivery", new ProcessorDelivery(
+                registry.lookupByNameAndType("processorRegistry", ProcessorRegistry.class), config));
         context.addService(new CloseOnStop("agent connections", agents));
         SchedulerService.Processor<SchedulerReceiver> processor =
                 new SchedulerService.Processor<>(new SchedulerReceiver(context.createProducerTemplate()));

@@ -6,6 +6,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
 import org.elves.config.ElvesConfig;
 
 /**
@@ -20,48 +21,29 @@ public class SupervisorConfiguration implements CamelConfiguration {
         return new SupervisorStore(mongo, database);
     }
 
-    @BindToRegistry("auditLog")
-    public AuditLog auditLog(@BeanInject("supervisorStore") SupervisorStore store) {
-        return new AuditLog(store, System::currentTimeMillis);
-    }
-
     @BindToRegistry("agentCategories")
     public AgentCategories agentCategories(@BeanInject("elvesConfig") ElvesConfig config) {
         return new AgentCategories(config);
     }
 
-    @BindToRegistry("appCatalogue")
-    public AppCatalogue appCatalogue(@BeanInject("supervisorStore") SupervisorStore store,
-                                     @BeanInject("elvesConfig") ElvesConfig config,
-                                     @BeanInject("agentCategories") AgentCategories categories,
-                                     @BeanInject("auditLog") AuditLog audit) {
-        return new AppCatalogue(store, config, System::currentTimeMillis, categories, audit);
-    }
-
-    @BindToRegistry("keysAndGrants")
-    public KeysAndGrants keysAndGrants(@BeanInject("supervisorStore") SupervisorStore store,
-                                       @BeanInject("auditLog") AuditLog audit) {
-        return new KeysAndGrants(store, System::currentTimeMillis, audit);
-    }
-
-    @BindToRegistry("publishedTables")
-    public PublishedTables publishedTables(@BeanInject("supervisorStore") SupervisorStore store,
-                                           @BeanInject("elvesConfig") ElvesConfig config,
-                                           @BeanInject("agentCategories") AgentCategories categories) {
-        return new PublishedTables(store, config, categories);
-    }
-
-    @BindToRegistry("referenceFunctions")
-    public ReferenceFunctions referenceFunctions(@BeanInject("supervisorStore") SupervisorStore store,
-                                                 @BeanInject("agentCategories") AgentCategories categories,
-                                                 @BeanInject("publishedTables") PublishedTables tables) {
-        return new ReferenceFunctions(store, categories, tables);
-    }
-
+    /**
+     * The beans that need each other, bound in that order: Camel orders @BindToRegistry methods by
+     * a heuristic that a chain of them defeats now and then.
+     */
     @Override
     public void configure(CamelContext context) {
-        // bound here, once the catalogue above is: @BindToRegistry methods run in no fixed order
-        AppCatalogue apps = context.getRegistry().lookupByNameAndType("appCatalogue", AppCatalogue.class);
-        context.getRegistry().bind("supervisorHttp", new SupervisorHttp(apps));
+        Registry registry = context.getRegistry();
+        SupervisorStore store = registry.lookupByNameAndType("supervisorStore", SupervisorStore.class);
+        ElvesConfig config = registry.lookupByNameAndType("elvesConfig", ElvesConfig.class);
+        AgentCategories categories = registry.lookupByNameAndType("agentCategories", AgentCategories.class);
+        AuditLog audit = new AuditLog(store, System::currentTimeMillis);
+        AppCatalogue apps = new AppCatalogue(store, config, System::currentTimeMillis, categories, audit);
+        PublishedTables tables = new PublishedTables(store, config, categories);
+        registry.bind("auditLog", audit);
+        registry.bind("appCatalogue", apps);
+        registry.bind("keysAndGrants", new KeysAndGrants(store, System::currentTimeMillis, audit));
+        registry.bind("publishedTables", tables);
+        registry.bind("referenceFunctions", new ReferenceFunctions(store, categories, tables));
+        registry.bind("supervisorHttp", new SupervisorHttp(apps));
     }
 }
