@@ -1,8 +1,8 @@
-package org.elves.agent.dist;
+package org.elves.agent.appsync;
 
 import org.elves.agent.LightJson;
 import org.elves.agent.state.AtomicFiles;
-import org.elves.agent.dist.PackageFetcher.PackageException;
+import org.elves.agent.appsync.PackageFetcher.PackageException;
 import org.elves.agent.runner.AppGate;
 import org.elves.agent.runner.InstalledApps;
 import org.slf4j.Logger;

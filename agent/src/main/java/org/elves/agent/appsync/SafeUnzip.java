@@ -1,6 +1,6 @@
-package org.elves.agent.dist;
+package org.elves.agent.appsync;
 
-import org.elves.agent.dist.PackageFetcher.PackageException;
+import org.elves.agent.appsync.PackageFetcher.PackageException;
 import org.elves.agent.runner.InstalledApps;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.elves.agent.dist;
+package org.elves.agent.appsync;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
