@@ -1,6 +1,7 @@
 // Elves wire protocol. Field ids and types are what the original Elves speaks (reference §5);
 // fields added here are optional with new ids, so original agents and ours stay interchangeable.
-// Regenerate the Java code with protocol/regenerate.sh (Debian's thrift-compiler 0.17).
+// Regenerate the Java code (protocol/src/generated/java) with protocol/regenerate.sh (Debian's
+// thrift-compiler 0.17).
 
 namespace java org.elves.protocol.thrift
 

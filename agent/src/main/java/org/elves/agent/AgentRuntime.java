@@ -1,7 +1,7 @@
 package org.elves.agent;
 
 import org.elves.agent.config.AgentSettings;
-import org.elves.agent.dist.AppDistributor;
+import org.elves.agent.appsync.AppDistributor;
 import org.elves.agent.runner.AppGate;
 import org.elves.agent.thrift.ClientPool;
 import org.slf4j.Logger;

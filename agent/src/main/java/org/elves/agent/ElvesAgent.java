@@ -2,7 +2,7 @@ package org.elves.agent;
 
 import org.elves.agent.config.AgentSettings;
 import org.elves.agent.cron.AgentCrons;
-import org.elves.agent.dist.AppDistributor;
+import org.elves.agent.appsync.AppDistributor;
 import org.elves.agent.heartbeat.HeartbeatClient;
 import org.elves.agent.report.ResultOutbox;
 import org.elves.agent.report.SchedulerSender;

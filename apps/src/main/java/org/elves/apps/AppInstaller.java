@@ -76,7 +76,7 @@ public final class AppInstaller {
         }
         Path dir = Files.createDirectories(appsDir.resolve(app));
         for (String file : example.files()) {
-            copy(BASE + "examples/" + app + "/" + file, dir.resolve(file), isEntry(file));
+            copy(BASE + "examples/" + app + "/" + file, dir, file, isEntry(file));
         }
         installSdkEntry(dir, example.sdk());
         return dir;
@@ -84,25 +84,29 @@ public final class AppInstaller {
 
     /** Puts the SDK's entry into an app directory that already holds the app's own files. */
     public static Path installSdkEntry(Path appDir, Sdk sdk) throws IOException {
-        if (!APP_NAME.matcher(appDir.getFileName().toString()).matches()) {
-            throw new IllegalArgumentException("[" + appDir.getFileName() + "] is not a valid app name");
+        Path name = appDir.getFileName(); // null for a root, which names no app
+        if (name == null || !APP_NAME.matcher(name.toString()).matches()) {
+            throw new IllegalArgumentException("[" + name + "] is not a valid app name");
         }
-        Path target = appDir.resolve(sdk.fileName());
-        copy(BASE + "sdk/" + sdk.resource, target, sdk == Sdk.PYTHON);
-        return target;
+        return copy(BASE + "sdk/" + sdk.resource, appDir, sdk.fileName(), sdk == Sdk.PYTHON);
     }
 
     private static boolean isEntry(String file) {
         return file.startsWith("app-worker");
     }
 
-    /** Written beside the target and moved into place, so an agent never runs a half-written file. */
-    private static void copy(String resource, Path target, boolean executable) throws IOException {
+    /**
+     * Written beside the target and moved into place, so an agent never runs a half-written file.
+     *
+     * @return the file written, {@code name} in {@code dir}
+     */
+    private static Path copy(String resource, Path dir, String name, boolean executable) throws IOException {
+        Path target = dir.resolve(name);
         try (InputStream in = AppInstaller.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("resource " + resource + " missing from the elves-apps jar");
             }
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
             try {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
@@ -115,6 +119,7 @@ public final class AppInstaller {
                 Files.deleteIfExists(tmp);
             }
         }
+        return target;
     }
 
     private static Map<String, Example> loadIndex() {

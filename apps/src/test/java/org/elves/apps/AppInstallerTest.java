@@ -58,6 +58,8 @@ class AppInstallerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AppInstaller.installExample("nope", apps));
         assertEquals("no example app [nope]; examples: [apptest, shelltest]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> AppInstaller.installSdkEntry(apps.resolve(".hidden"), AppInstaller.Sdk.PYTHON));
+        // a root has no file name: refused like any bad name, not a NullPointerException
+        assertThrows(IllegalArgumentException.class, () -> AppInstaller.installSdkEntry(Path.of("/"), AppInstaller.Sdk.PYTHON));
     }
 
     private static Set<String> names(Path dir) throws Exception {

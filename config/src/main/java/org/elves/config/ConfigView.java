@@ -68,14 +68,14 @@ final class ConfigView {
         return parsed;
     }
 
-    Boolean booleanValue(String key) {
+    boolean booleanValue(String key, boolean defaultValue) {
         Boolean memo = booleans.get(key);
         if (memo != null) {
             return memo;
         }
         String raw = nonBlank(key);
         if (raw == null) {
-            return null;
+            return defaultValue;
         }
         Boolean parsed = ValueParsers.parseBoolean(key, raw);
         booleans.put(key, parsed);

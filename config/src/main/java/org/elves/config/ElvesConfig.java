@@ -129,8 +129,7 @@ public final class ElvesConfig implements AutoCloseable {
 
     /** Accepts true/false, yes/no, on/off, 1/0 (any case). */
     public boolean getBoolean(String key, boolean defaultValue) {
-        Boolean value = view.booleanValue(key);
-        return value == null ? defaultValue : value;
+        return view.booleanValue(key, defaultValue);
     }
 
     public boolean requireBoolean(String key) {

@@ -24,7 +24,7 @@ class ThriftCodeMatchesIdlTest {
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), log);
-        Path committed = module.resolve("src/main/java/org/elves/protocol/thrift");
+        Path committed = module.resolve("src/generated/java/org/elves/protocol/thrift");
         Path fresh = out.resolve("org/elves/protocol/thrift");
         assertEquals(list(committed), list(fresh), "generated file set differs; run protocol/regenerate.sh");
         for (String name : list(fresh)) {

@@ -1,6 +1,7 @@
 package org.elves.standalone;
 
 import org.elves.apps.AppInstaller;
+import org.elves.protocol.FilePaths;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,7 +52,7 @@ record ExamplePackage(String app, String version, byte[] zip, String sha256) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Path file : files) {
-                ZipEntry entry = new ZipEntry(file.getFileName().toString());
+                ZipEntry entry = new ZipEntry(FilePaths.name(file));
                 entry.setTimeLocal(ENTRY_TIME);
                 zip.putNextEntry(entry);
                 zip.write(Files.readAllBytes(file));

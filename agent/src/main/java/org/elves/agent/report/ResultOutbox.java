@@ -8,6 +8,7 @@ import org.elves.agent.state.FileSafeNames;
 import org.elves.agent.state.InstructJson;
 import org.elves.agent.state.PrivateFiles;
 import org.elves.agent.task.ResultSink;
+import org.elves.protocol.FilePaths;
 import org.elves.protocol.thrift.Reinstruct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +119,7 @@ public final class ResultOutbox implements ResultSink, AutoCloseable {
         Map<Path, FileTime> times = new LinkedHashMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
-                String name = f.getFileName().toString();
+                String name = FilePaths.name(f);
                 if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
                     Files.deleteIfExists(f); // a write the last run did not finish: its result was never handed over
                 } else if (name.endsWith(SUFFIX)) {
@@ -132,10 +133,10 @@ public final class ResultOutbox implements ResultSink, AutoCloseable {
             LOG.error("agent {}: results in {} not readable: {}", ip, dir, e.toString());
             return;
         }
-        found.sort(Comparator.comparing((Path f) -> times.get(f)).thenComparing(f -> f.getFileName().toString()));
+        found.sort(Comparator.comparing((Path f) -> times.get(f)).thenComparing(FilePaths::name));
         synchronized (this) {
             for (Path f : found) {
-                pending.add(f.getFileName().toString());
+                pending.add(FilePaths.name(f));
             }
             if (!found.isEmpty()) {
                 LOG.info("agent {}: {} result(s) from before the restart wait for the scheduler",

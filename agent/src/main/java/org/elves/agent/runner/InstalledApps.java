@@ -1,5 +1,7 @@
 package org.elves.agent.runner;
 
+import org.elves.protocol.FilePaths;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -71,7 +73,7 @@ public final class InstalledApps {
         gate.startLock().lock();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(appsDir, Files::isDirectory)) {
             for (Path dir : dirs) {
-                String app = dir.getFileName().toString();
+                String app = FilePaths.name(dir);
                 if (isValidName(app) && (configured.containsKey(app) || gate.distributedVersion(app) != null
                         || hasDefaultEntry(dir))) {
                     out.put(app, versionOf(app, dir));

@@ -1,5 +1,7 @@
 package org.elves.agent.runner;
 
+import org.elves.protocol.FilePaths;
+
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +41,7 @@ public record ProcessIdentity(long pid, long startTicks) {
                 } catch (IOException | RuntimeException e) {
                     continue; // gone meanwhile, or not ours to look into
                 }
-                ProcessIdentity found = of(Long.parseLong(proc.getFileName().toString()));
+                ProcessIdentity found = of(Long.parseLong(FilePaths.name(proc)));
                 if (found != null && found.alive() && (first == null || found.startTicks < first.startTicks)) {
                     first = found;
                 }

@@ -2,6 +2,7 @@ package org.elves.agent.runner;
 
 import org.elves.agent.state.FileSafeNames;
 import org.elves.agent.state.PrivateFiles;
+import org.elves.protocol.FilePaths;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class Spool {
 
     /** Creates the (private) directory; the files are created when the worker starts. */
     void prepare() throws IOException {
-        PrivateFiles.createDirectories(out.getParent());
+        PrivateFiles.createDirectories(FilePaths.parent(out));
     }
 
     Path out() {

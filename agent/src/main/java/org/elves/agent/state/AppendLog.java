@@ -1,6 +1,7 @@
 package org.elves.agent.state;
 
 import org.elves.agent.LightJson;
+import org.elves.protocol.FilePaths;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,7 +39,7 @@ public final class AppendLog implements AutoCloseable {
      * @return the log, and how many lines were not readable records (a torn tail, garbage)
      */
     public static AppendLog open(Path file, Consumer<Map<?, ?>> replay, long[] badLines) throws IOException {
-        PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+        PrivateFiles.createDirectories(FilePaths.parent(file));
         badLines[0] = read(file, replay);
         boolean torn = !endsWithNewline(file);
         AppendLog log = new AppendLog(file);

@@ -1,6 +1,7 @@
 package org.elves.agent.state;
 
 import org.elves.agent.LightJson;
+import org.elves.protocol.FilePaths;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ public final class AtomicFiles {
 
     /** As {@link #write(Path, byte[], boolean)}, for content written piece by piece (a large file). */
     public static void write(Path target, boolean force, Content content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
+        Path dir = FilePaths.parent(target);
         PrivateFiles.createDirectories(dir);
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Thread.currentThread().getId());
         try {

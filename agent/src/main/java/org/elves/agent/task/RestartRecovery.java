@@ -6,6 +6,7 @@ import org.elves.agent.runner.Spool;
 import org.elves.agent.runner.WorkerOutcome;
 import org.elves.agent.state.FileSafeNames;
 import org.elves.protocol.ErrorCode;
+import org.elves.protocol.FilePaths;
 import org.elves.protocol.thrift.Instruct;
 import org.elves.protocol.thrift.Reinstruct;
 import org.slf4j.Logger;
@@ -120,7 +121,7 @@ public final class RestartRecovery {
     private void sweepSpool(Set<String> kept) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(spoolDir)) {
             for (Path f : files) {
-                String name = f.getFileName().toString();
+                String name = FilePaths.name(f);
                 String suffix = name.substring(Math.max(0, name.lastIndexOf('.')));
                 if (!kept.contains(FileSafeNames.idOf(name, suffix))) {
                     Files.deleteIfExists(f);

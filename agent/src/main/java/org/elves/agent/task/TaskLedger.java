@@ -77,17 +77,18 @@ public final class TaskLedger implements AutoCloseable {
     static TaskLedger open(String ip, Path file, TaskMemory memory, long minCompactBytes) {
         TaskLedger ledger = new TaskLedger(ip, memory, minCompactBytes);
         long[] bad = new long[1];
-        try {
-            ledger.log = AppendLog.open(file, ledger::replay, bad);
-        } catch (IOException | RuntimeException e) {
-            LOG.error("agent {}: task journal {} not usable ({}); task ids are remembered in memory only: a restart"
-                    + " forgets them", ip, file, e.toString());
-            return ledger;
-        }
-        if (bad[0] > 0) {
-            LOG.warn("agent {}: {} unreadable line(s) in {} skipped (a write torn by a crash)", ip, bad[0], file);
-        }
+        // the lock guards log, as in every other method (replay runs on this thread, under it too)
         synchronized (ledger) {
+            try {
+                ledger.log = AppendLog.open(file, ledger::replay, bad);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("agent {}: task journal {} not usable ({}); task ids are remembered in memory only: a"
+                        + " restart forgets them", ip, file, e.toString());
+                return ledger;
+            }
+            if (bad[0] > 0) {
+                LOG.warn("agent {}: {} unreadable line(s) in {} skipped (a write torn by a crash)", ip, bad[0], file);
+            }
             ledger.compact();
         }
         return ledger;

@@ -39,7 +39,8 @@ public final class ThriftServerService extends ServiceSupport {
     private TServer server;
     private ExecutorService workers;
     private Thread thread;
-    private int boundPort;
+    /** volatile: written by the thread that starts the service, read by any that calls port() */
+    private volatile int boundPort;
 
     public ThriftServerService(String name, String host, int port, TProcessor processor, int maxThreads) {
         this.name = name;

@@ -7,6 +7,7 @@ import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -74,8 +75,10 @@ public final class CastPublisher {
         try {
             template.send(exchangeName, routingKey, persistent(body), correlation);
             CorrelationData.Confirm confirm = correlation.getFuture().get(confirmTimeoutMs, TimeUnit.MILLISECONDS);
-            if (correlation.getReturned() != null) {
-                return "no queue takes " + routingKey + " (" + correlation.getReturned().getReplyText()
+            // read once: the broker's return is set by the connection's thread
+            ReturnedMessage returned = correlation.getReturned();
+            if (returned != null) {
+                return "no queue takes " + routingKey + " (" + returned.getReplyText()
                         + "; is that component running?)";
             }
             return confirm.isAck() ? null : "not confirmed: " + confirm.getReason();

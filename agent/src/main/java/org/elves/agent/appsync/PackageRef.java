@@ -1,4 +1,4 @@
-package org.elves.agent.dist;
+package org.elves.agent.appsync;
 
 import org.elves.agent.runner.InstalledApps;
 

@@ -1,7 +1,8 @@
-package org.elves.agent.dist;
+package org.elves.agent.appsync;
 
-import org.elves.agent.dist.PackageFetcher.PackageException;
+import org.elves.agent.appsync.PackageFetcher.PackageException;
 import org.elves.agent.runner.InstalledApps;
+import org.elves.protocol.FilePaths;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +68,7 @@ final class SafeUnzip {
                     Files.createDirectories(dest);
                     continue;
                 }
-                Files.createDirectories(dest.getParent());
+                Files.createDirectories(FilePaths.parent(dest));
                 if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
                     throw new PackageException("bad package: zip entry [" + name + "] appears twice");
                 }

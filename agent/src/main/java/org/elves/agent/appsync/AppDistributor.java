@@ -1,10 +1,11 @@
-package org.elves.agent.dist;
+package org.elves.agent.appsync;
 
 import org.elves.agent.LightJson;
 import org.elves.agent.state.AtomicFiles;
-import org.elves.agent.dist.PackageFetcher.PackageException;
+import org.elves.agent.appsync.PackageFetcher.PackageException;
 import org.elves.agent.runner.AppGate;
 import org.elves.agent.runner.InstalledApps;
+import org.elves.protocol.FilePaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -437,7 +438,7 @@ public final class AppDistributor implements AutoCloseable {
         }
         boolean left = false;
         for (Path p : entries) {
-            String name = p.getFileName().toString();
+            String name = FilePaths.name(p);
             int at = name.lastIndexOf('@');
             String app = at < 0 ? name : name.substring(0, at);
             if (gate.running(app) > 0) {

@@ -1,4 +1,4 @@
-package org.elves.agent.dist;
+package org.elves.agent.appsync;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -225,6 +225,7 @@ final class PackageFetcher {
 
         @Override
         public void onComplete() {
+            long total;
             synchronized (this) {
                 try {
                     if (!closed) {
@@ -234,9 +235,11 @@ final class PackageFetcher {
                     fail(e);
                     return;
                 }
+                // read under the lock: onNext wrote it on another of the client's threads
+                total = count;
             }
             close();
-            result.complete(count);
+            result.complete(total);
         }
 
         synchronized void cancelAndClose() {

@@ -1,4 +1,4 @@
-package org.elves.agent.dist;
+package org.elves.agent.appsync;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
