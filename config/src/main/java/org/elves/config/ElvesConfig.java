@@ -133,11 +133,11 @@ public final class ElvesConfig implements AutoCloseable {
     }
 
     public boolean requireBoolean(String key) {
-        Boolean value = view.booleanValue(key);
-        if (value == null) {
+        String raw = view.get(key);
+        if (raw == null || raw.isBlank()) {
             throw missing(key);
         }
-        return value;
+        return view.booleanValue(key, false);
     }
 
     /**
