@@ -1,5 +1,7 @@
 package org.elves.cli.api;
 
+import org.elves.center.Center;
+import org.elves.center.Component;
 import org.elves.center.openapi.ApiGuard;
 import org.elves.center.openapi.ApiKey;
 import org.elves.center.openapi.ApiRequest;
@@ -113,7 +115,7 @@ class ElvesApiClientTest {
     void hmacAndMd5RequestsPassTheCentersGuard() {
         ApiKey key = new ApiKey(FakeOpenApi.AUTH_ID, FakeOpenApi.KEY, false, false,
                 Map.of("apptest", Set.of("10.0.0.1")));
-        try (ElvesConfig config = ElvesConfig.builder().overrides(Map.of()).build()) {
+        try (ElvesConfig config = Center.configFor(List.of(Component.OPENAPI)).build()) {
             ApiGuard guard = new ApiGuard(id -> key.authId().equals(id) ? key : null, config,
                     () -> System.currentTimeMillis() / 1000);
             for (RequestSigner signer : new RequestSigner[]{HmacSigner.INSTANCE, Md5Signer.INSTANCE}) {
