@@ -15,9 +15,11 @@ import java.util.Map;
 /** The signed API as a user's program calls it (the CLI's client). */
 final class Api {
     private final ElvesApiClient client;
+    private final OpenApiAnswers document;
 
-    private Api(ElvesApiClient client) {
+    private Api(ElvesApiClient client, OpenApiAnswers document) {
         this.client = client;
+        this.document = document;
     }
 
     static Api of(LocalCluster cluster) {
@@ -25,7 +27,8 @@ final class Api {
     }
 
     static Api as(LocalCluster cluster, String authId, String key, Clock clock) {
-        return new Api(new ElvesApiClient(new ApiTarget(URI.create(cluster.apiUrl()), authId, key), Md5Signer.INSTANCE, clock));
+        return new Api(new ElvesApiClient(new ApiTarget(URI.create(cluster.apiUrl()), authId, key), Md5Signer.INSTANCE, clock),
+                OpenApiAnswers.of(cluster.apiUrl()));
     }
 
     ApiResponse rt(String ip, String app, String func, String param, int timeout) {
@@ -40,8 +43,11 @@ final class Api {
         return call("/api/v2/rt/exec", params);
     }
 
+    /** A signed call; its answer is checked against the center's OpenAPI document. */
     ApiResponse call(String path, Map<String, String> params) {
-        return client.call(path, params, Duration.ofSeconds(60));
+        ApiResponse answer = client.call(path, params, Duration.ofSeconds(60));
+        document.check("GET", path, answer);
+        return answer;
     }
 
     /** Polls /api/v2/queue/result as a user would until {@code done} holds; fails with the last result. */
@@ -115,6 +121,8 @@ final class Api {
                         .header("Content-Type", "application/zip")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zip)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
-        return ApiResponse.answer(response.statusCode(), response.body());
+        ApiResponse answer = ApiResponse.answer(response.statusCode(), response.body());
+        OpenApiAnswers.of(cluster.apiUrl()).check("POST", path, answer);
+        return answer;
     }
 }

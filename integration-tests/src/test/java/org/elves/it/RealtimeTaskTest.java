@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -207,6 +208,20 @@ class RealtimeTaskTest {
         for (String path : List.of("/api/v2/rt/exec", "/api/v2/info/app", "/api/v2/info/agents", "/api/v2/info/agents/detail")) {
             assertTrue(doc.body().contains("\"" + path + "\""), path + " in " + doc.body());
         }
+    }
+
+    @Test
+    void anAnswerTheDocumentDoesNotAllowIsCaught() {
+        OpenApiAnswers document = OpenApiAnswers.of(cluster.apiUrl());
+        document.check("GET", "/api/v2/rt/exec", ApiResponse.answer(403, "{\"flag\":\"false\",\"error\":\"[403.1]Request Params (ip) Illegal\"}"));
+        assertThrows(AssertionError.class, () -> document.check("GET", "/api/v2/rt/exec",
+                ApiResponse.answer(418, "{\"flag\":\"false\",\"error\":\"[403.1]Request Params (ip) Illegal\"}")), "a status not listed");
+        assertThrows(AssertionError.class, () -> document.check("GET", "/api/v2/rt/exec",
+                ApiResponse.answer(200, "{\"flag\":\"false\",\"error\":\"\"}")), "a 200 whose flag is false");
+        assertThrows(AssertionError.class, () -> document.check("GET", "/api/v2/rt/exec",
+                ApiResponse.answer(403, "{\"flag\":\"false\",\"error\":\"[412.1]Queue Not Found\"}")), "a code of another status");
+        assertThrows(AssertionError.class, () -> document.check("GET", "/api/v2/rt/nothing",
+                ApiResponse.answer(200, "{\"flag\":\"true\",\"error\":\"\"}")), "a path not described");
     }
 
     @Test

@@ -21,9 +21,11 @@ public final class ApiResponse {
     private final String error;
     private final JsonNode result;
     private final String noAnswerReason;
+    private final String body;
 
-    private ApiResponse(int httpStatus, boolean flag, String error, JsonNode result, String noAnswerReason) {
+    private ApiResponse(int httpStatus, boolean flag, String error, JsonNode result, String noAnswerReason, String body) {
         this.httpStatus = httpStatus;
+        this.body = body;
         this.flag = flag;
         this.error = error;
         this.result = result;
@@ -42,18 +44,23 @@ public final class ApiResponse {
             // e.g. a proxy's HTML error page: say what came back instead of failing to parse it
             return new ApiResponse(httpStatus, false,
                     "HTTP " + httpStatus + ", not an Elves API answer: " + snippet(body),
-                    MissingNode.getInstance(), null);
+                    MissingNode.getInstance(), null, body);
         }
         boolean flag = "true".equalsIgnoreCase(root.path("flag").asText());
         String error = root.path("error").asText("");
         if (!flag && error.isEmpty()) {
             error = "HTTP " + httpStatus + ", flag false without an error text";
         }
-        return new ApiResponse(httpStatus, flag, error, root.path("result"), null);
+        return new ApiResponse(httpStatus, flag, error, root.path("result"), null, body);
     }
 
     public static ApiResponse noAnswer(String reason) {
-        return new ApiResponse(0, false, "", MissingNode.getInstance(), Objects.requireNonNull(reason));
+        return new ApiResponse(0, false, "", MissingNode.getInstance(), Objects.requireNonNull(reason), "");
+    }
+
+    /** The answer's body as it came ("" when there was no answer). */
+    public String body() {
+        return body == null ? "" : body;
     }
 
     /** Whether the API answered at all (even with an error). */

@@ -51,6 +51,11 @@ public class ApiGuard {
         String rawQuery = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {
+            // a body that is not the form is the endpoint's payload (an upload's zip), not parameters
+            byte[] payload = exchange.getMessage().getBody(byte[].class);
+            if (payload != null && payload.length > 0) {
+                exchange.setProperty(AdminApi.UPLOAD, payload);
+            }
             return verify(ApiRequest.parse(method, requestPath(uri, path), rawQuery, (String) null));
         }
         // platform-http (Vert.x) hands a form body over already decoded, as a map (a list for a

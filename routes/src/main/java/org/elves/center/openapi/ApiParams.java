@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 
 /** Validation of the business parameters, with the reference's codes (§3.3). */
 final class ApiParams {
-    private static final Pattern IPV4 = Pattern.compile(
-            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    static final String IPV4_PATTERN =
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+    private static final Pattern IPV4 = Pattern.compile(IPV4_PATTERN);
     /** App instructs name directories on agents: letters, digits, '-' and '_' only. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
@@ -69,6 +70,15 @@ final class ApiParams {
             return true;
         }
         throw new ElvesException(ErrorCode.PARAM_PARAM, name + " must be true or false");
+    }
+
+    /** showcron=true asks the cron module for the agent's crons: 402.2 when it is off. */
+    static boolean showCron(ApiRequest r, org.elves.config.ElvesConfig config) {
+        boolean show = flag(r, "showcron");
+        if (show && !config.requireBoolean("elves.openapi.cron.enabled")) {
+            throw new ElvesException(ErrorCode.MODULE_CRON_DISABLED);
+        }
+        return show;
     }
 
     /** "P" or "NP"; "NP" when absent (reference §3.4.5). */

@@ -3,10 +3,7 @@ package org.elves.center.openapi;
 import org.apache.camel.Exchange;
 import org.elves.center.contract.AgentQuery;
 import org.elves.center.rpc.Replies;
-import org.elves.center.rpc.RpcCodec;
-import org.elves.config.ElvesConfig;
-import org.elves.protocol.ElvesException;
-import org.elves.protocol.ErrorCode;
+import org.elves.protocol.ApiSignature;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,37 +11,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The info endpoints (reference §3.4.1-3). In simple mode the one key owns every app and agent,
- * so /info/app lists every app online agents report and /info/agents every online agent.
+ * The info endpoints (reference §3.4.1-3): the queries their flows send (openapi-info.camel.yaml
+ * says to whom) and the reference's shapes of the answers. An admin key, or one granted every
+ * agent, sees what the Heartbeat knows; another key what the Supervisor granted it.
  */
 public class InfoApi {
-    private static final String DETAIL_IP = "ElvesDetailIp";
-    /** Set when showcron=true: the ip whose crons the detail answer lists. */
-    private static final String SHOW_CRON = "ElvesShowCron";
     /** The detail while the Cron component is asked for the agent's crons. */
     public static final String AGENT_DETAIL = "ElvesAgentDetail";
-    /** Exchange property: the answer comes from the Supervisor, already in the reference's shape. */
-    private static final String FROM_SUPERVISOR = "ElvesFromSupervisor";
-    private final ElvesConfig config;
 
-    public InfoApi(ElvesConfig config) {
-        this.config = config;
+    public boolean isAdmin(ApiCall call) {
+        return call.request().key().admin();
     }
 
-    /**
-     * An admin key sees every app the agents report (Heartbeat); a Supervisor key its app, as the
-     * reference answers (supervisor.appInfo: one object, the key's first grant).
-     */
-    public Map<String, Object> appsQuery(ApiRequest request, Exchange exchange) {
-        if (!request.key().admin()) {
-            return supervisor(exchange, "appInfo", request);
-        }
-        return heartbeat(exchange, "appList", new LinkedHashMap<>());
+    public boolean seesEveryAgent(ApiCall call) {
+        ApiKey key = call.request().key();
+        return key.admin() || key.grants().values().stream().anyMatch(a -> a.contains(ApiKey.EVERY_AGENT));
     }
 
+    /** A Heartbeat table query (appList, agentList): no parameters. */
+    public Map<String, Object> tableQuery(ApiCall call) {
+        return new LinkedHashMap<>();
+    }
+
+    /** A Supervisor query about the caller's key (appInfo, agentList): {auth_id}. */
+    public Map<String, Object> keyQuery(ApiCall call) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("auth_id", call.request().get(ApiSignature.AUTH_ID));
+        return body;
+    }
+
+    /** The Heartbeat's app table as the reference's app list. */
     @SuppressWarnings("unchecked")
-    public Map<String, Object> apps(Map<String, Object> reply, Exchange exchange) {
-        if (!Replies.isOk(reply) || exchange.getProperty(FROM_SUPERVISOR) != null) {
+    public Map<String, Object> apps(Map<String, Object> reply) {
+        if (!Replies.isOk(reply)) {
             return reply;
         }
         List<Map<String, Object>> apps = new ArrayList<>();
@@ -60,22 +59,10 @@ public class InfoApi {
         return Replies.ok(apps);
     }
 
-    /**
-     * An admin key, or one granted every agent, sees the online agents (Heartbeat); another
-     * Supervisor key the agents it was granted (supervisor.agentList).
-     */
-    public Map<String, Object> agentsQuery(ApiRequest request, Exchange exchange) {
-        ApiKey key = request.key();
-        boolean everyAgent = key.admin() || key.grants().values().stream().anyMatch(a -> a.contains(ApiKey.EVERY_AGENT));
-        if (!everyAgent) {
-            return supervisor(exchange, "agentList", request);
-        }
-        return heartbeat(exchange, "agentList", new LinkedHashMap<>());
-    }
-
+    /** The Heartbeat's online agents as the reference's list of ips. */
     @SuppressWarnings("unchecked")
-    public Map<String, Object> agents(Map<String, Object> reply, Exchange exchange) {
-        if (!Replies.isOk(reply) || exchange.getProperty(FROM_SUPERVISOR) != null) {
+    public Map<String, Object> agents(Map<String, Object> reply) {
+        if (!Replies.isOk(reply)) {
             return reply;
         }
         List<String> ips = new ArrayList<>();
@@ -85,15 +72,10 @@ public class InfoApi {
         return Replies.ok(ips);
     }
 
-    public Map<String, Object> detailQuery(ApiRequest request, Exchange exchange) {
-        boolean showCron = ApiParams.flag(request, "showcron");
-        if (showCron && !config.requireBoolean("elves.openapi.cron.enabled")) {
-            throw new ElvesException(ErrorCode.MODULE_CRON_DISABLED);
-        }
-        String ip = ApiParams.ip(request);
-        exchange.setProperty(DETAIL_IP, ip);
-        exchange.setProperty(SHOW_CRON, showCron);
-        return heartbeat(exchange, "agentInfo", new AgentQuery(ip).toMap());
+    /** agentInfo {ip}; the checked call is kept for the showcron step. */
+    public Map<String, Object> detailQuery(ApiCall call, Exchange exchange) {
+        exchange.setProperty(ApiCall.class.getName(), call);
+        return new AgentQuery(call.text("ip")).toMap();
     }
 
     /**
@@ -107,19 +89,16 @@ public class InfoApi {
         }
         Map<String, Object> info = new LinkedHashMap<>((Map<String, Object>) reply.get("result"));
         info.remove("apps");
-        if (Boolean.TRUE.equals(exchange.getProperty(SHOW_CRON, Boolean.class))) {
+        if (Boolean.TRUE.equals(call(exchange).value("showcron"))) {
             exchange.setProperty(AGENT_DETAIL, info);
         }
         return Replies.ok(info);
     }
 
-    /** showcron: cron.cronList {ip} for the agent of the detail. */
+    /** showcron: cronList {ip} for the agent of the detail. */
     public Map<String, Object> cronListQuery(Exchange exchange) {
         Map<String, Object> query = new LinkedHashMap<>();
-        query.put("ip", exchange.getProperty(DETAIL_IP, String.class));
-        exchange.setProperty(RpcCodec.FROM, "openapi");
-        exchange.setProperty(RpcCodec.TO, "cron");
-        exchange.setProperty(RpcCodec.FUNC, "cronList");
+        query.put("ip", call(exchange).text("ip"));
         return query;
     }
 
@@ -135,17 +114,7 @@ public class InfoApi {
         return Replies.ok(info);
     }
 
-    private static Map<String, Object> supervisor(Exchange exchange, String func, ApiRequest request) {
-        exchange.setProperty(FROM_SUPERVISOR, true);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("auth_id", request.get(org.elves.protocol.ApiSignature.AUTH_ID));
-        return ComponentCalls.call(exchange, "supervisor", func, body);
-    }
-
-    private static Map<String, Object> heartbeat(Exchange exchange, String func, Map<String, Object> body) {
-        exchange.setProperty(RpcCodec.FROM, "openapi");
-        exchange.setProperty(RpcCodec.TO, "heartbeat");
-        exchange.setProperty(RpcCodec.FUNC, func);
-        return body;
+    private static ApiCall call(Exchange exchange) {
+        return exchange.getProperty(ApiCall.class.getName(), ApiCall.class);
     }
 }

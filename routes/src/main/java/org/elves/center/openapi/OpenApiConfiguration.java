@@ -13,14 +13,24 @@ public class OpenApiConfiguration implements CamelConfiguration {
         return new SupervisorKeys(config);
     }
 
-    @BindToRegistry("adminApi")
-    public AdminApi adminApi() {
-        return new AdminApi();
-    }
-
     @BindToRegistry("apiGuard")
     public ApiGuard apiGuard(@BeanInject("apiKeys") SupervisorKeys keys, @BeanInject("elvesConfig") ElvesConfig config) {
         return new ApiGuard(keys, config, () -> System.currentTimeMillis() / 1000);
+    }
+
+    @BindToRegistry("apiEndpoints")
+    public ApiEndpoints apiEndpoints(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new ApiEndpoints(config);
+    }
+
+    @BindToRegistry("apiDocument")
+    public ApiDocument apiDocument(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new ApiDocument(config);
+    }
+
+    @BindToRegistry("apiAnswers")
+    public ApiAnswers apiAnswers() {
+        return new ApiAnswers();
     }
 
     @BindToRegistry("realtimeApi")
@@ -29,18 +39,23 @@ public class OpenApiConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("infoApi")
-    public InfoApi infoApi(@BeanInject("elvesConfig") ElvesConfig config) {
-        return new InfoApi(config);
+    public InfoApi infoApi() {
+        return new InfoApi();
     }
 
     @BindToRegistry("queueApi")
-    public QueueApi queueApi(@BeanInject("elvesConfig") ElvesConfig config) {
-        return new QueueApi(config);
+    public QueueApi queueApi() {
+        return new QueueApi();
     }
 
     @BindToRegistry("cronApi")
-    public CronApi cronApi(@BeanInject("elvesConfig") ElvesConfig config) {
-        return new CronApi(config);
+    public CronApi cronApi() {
+        return new CronApi();
+    }
+
+    @BindToRegistry("adminApi")
+    public AdminApi adminApi() {
+        return new AdminApi();
     }
 
     @BindToRegistry("apiResponseHeaders")

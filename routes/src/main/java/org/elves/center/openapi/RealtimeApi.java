@@ -7,7 +7,7 @@ import org.elves.config.ElvesConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** /api/v2/rt/exec: a validated request becomes the Scheduler's syncJob (reference §3.4.4). */
+/** /api/v2/rt/exec: the Scheduler's syncJob from a checked request (reference §3.4.4). */
 public class RealtimeApi {
     private final ElvesConfig config;
 
@@ -15,21 +15,16 @@ public class RealtimeApi {
         this.config = config;
     }
 
-    /** Checks the parameters in the reference's order: app, func, ip, param, timeout. */
-    public Map<String, Object> toSyncJob(ApiRequest request, Exchange exchange) {
+    /** syncJob {ip, app, func, param, timeout, proxy}; the reply is awaited for the task's time. */
+    public Map<String, Object> syncJob(ApiCall call, Exchange exchange) {
         Map<String, Object> job = new LinkedHashMap<>();
-        String app = ApiParams.app(request);
-        String func = ApiParams.func(request);
-        job.put("ip", ApiParams.ip(request));
-        job.put("app", app);
-        job.put("func", func);
-        job.put("param", ApiParams.param(request));
-        int timeout = ApiParams.timeout(request, config.requireInt("elves.timeout"));
+        job.put("ip", call.text("ip"));
+        job.put("app", call.text("app"));
+        job.put("func", call.text("func"));
+        job.put("param", call.text("param"));
+        int timeout = (Integer) call.value("timeout");
         job.put("timeout", timeout);
-        job.put("proxy", request.get("proxy"));
-        exchange.setProperty(RpcCodec.FROM, "openapi");
-        exchange.setProperty(RpcCodec.TO, "scheduler");
-        exchange.setProperty(RpcCodec.FUNC, "syncJob");
+        job.put("proxy", call.text("proxy"));
         // the Scheduler answers by itself once the agent's time is up; this only guards a lost reply
         long waitMs = timeout == 0 ? 86_400_000L
                 : timeout * 1000L + config.requireLong("elves.openapi.rt.reply-margin-ms");

@@ -1,16 +1,11 @@
 package org.elves.center.openapi;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.elves.center.Center;
 import org.elves.center.Component;
 import org.elves.center.rpc.Replies;
-import org.elves.center.rpc.RpcCodec;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -26,21 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The cron endpoints' bean: checks in order with the reference's codes, the Cron calls it builds, the answers it maps. */
 class CronApiTest {
-    private static final DefaultCamelContext CAMEL = new DefaultCamelContext();
     private static final String CRON_ID = "A49B1E8FA1B43BC5";
 
     private final ElvesConfig config = Center.configFor(List.of(Component.OPENAPI)).overrides(Map.of("elves.timeout", "90")).build();
-    private final CronApi api = new CronApi(config);
-    private final Exchange exchange = new DefaultExchange(CAMEL);
+    private final DeclaredEndpoints routes = new DeclaredEndpoints(config);
+    private final CronApi api = new CronApi();
+    private final ApiAnswers answers = new ApiAnswers();
 
     @AfterEach
     void close() {
         config.close();
-    }
-
-    @AfterAll
-    static void stopCamel() throws Exception {
-        CAMEL.close();
     }
 
     private static Map<String, String> goodAdd() {
@@ -53,14 +42,12 @@ class CronApiTest {
         return p;
     }
 
-    private static ApiRequest request(String path, Map<String, String> params) {
-        return new ApiRequest(path, params);
+    private Map<String, Object> add(Map<String, String> params) {
+        return api.add(routes.check("/cron/add", params));
     }
 
-    private void assertCall(String func, Map<String, Object> body, Map<String, Object> expected) {
-        assertEquals("openapi", exchange.getProperty(RpcCodec.FROM));
-        assertEquals("cron", exchange.getProperty(RpcCodec.TO));
-        assertEquals(func, exchange.getProperty(RpcCodec.FUNC));
+    private void assertCall(String path, String func, Map<String, Object> body, Map<String, Object> expected) {
+        assertEquals("cron." + func, routes.at(path).call());
         assertEquals(expected, body);
         assertEquals(List.copyOf(expected.keySet()), List.copyOf(body.keySet()), "the body's keys in the reference's order");
     }
@@ -72,7 +59,7 @@ class CronApiTest {
 
     @Test
     void addWithDefaultsBuildsCreateCron() {
-        Map<String, Object> body = api.add(request("/api/v2/cron/add", goodAdd()), exchange);
+        Map<String, Object> body = add(goodAdd());
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("ip", "127.0.0.2");
         expected.put("mode", "NP");
@@ -85,7 +72,7 @@ class CronApiTest {
         expected.put("timezone", "");
         expected.put("side", "center");
         expected.put("auth_id", "1");
-        assertCall("createCron", body, expected);
+        assertCall("/cron/add", "createCron", body, expected);
     }
 
     @Test
@@ -98,7 +85,7 @@ class CronApiTest {
         p.put("rule", "  0 0 12 ? * MON-FRI 2030  ");
         p.put("timezone", "Europe/Berlin");
         p.put("side", "Agent");
-        Map<String, Object> body = api.add(request("/api/v2/cron/add", p), exchange);
+        Map<String, Object> body = add(p);
         assertEquals("{\"my\":\"tick\"}", body.get("param"));
         assertEquals(30, body.get("timeout"));
         assertEquals("python3", body.get("proxy"));
@@ -111,7 +98,7 @@ class CronApiTest {
     @Test
     void addTimeoutDefaultIsElvesTimeout() {
         try (ElvesConfig c = Center.configFor(List.of(Component.OPENAPI)).overrides(Map.of("elves.timeout", "42")).build()) {
-            assertEquals(42, new CronApi(c).add(request("/api/v2/cron/add", goodAdd()), exchange).get("timeout"));
+            assertEquals(42, api.add(new DeclaredEndpoints(c).check("/cron/add", goodAdd())).get("timeout"));
         }
     }
 
@@ -145,10 +132,10 @@ class CronApiTest {
         good.put("side", "center");
         for (Map.Entry<String, ErrorCode> e : order) {
             Map<String, String> now = new HashMap<>(p);
-            assertCode(e.getValue(), () -> api.add(request("/api/v2/cron/add", now), exchange));
+            assertCode(e.getValue(), () -> add(now));
             p.put(e.getKey(), good.get(e.getKey()));
         }
-        api.add(request("/api/v2/cron/add", p), exchange);
+        add(p);
     }
 
     @Test
@@ -156,11 +143,11 @@ class CronApiTest {
         for (String rule : new String[] {"", "   ", "* * * * *", "0 0 25 * * ?", "0 0 12 * * MON"}) {
             Map<String, String> p = goodAdd();
             p.put("rule", rule);
-            assertCode(ErrorCode.PARAM_CRON_RULE, () -> api.add(request("/api/v2/cron/add", p), exchange));
+            assertCode(ErrorCode.PARAM_CRON_RULE, () -> add(p));
         }
         Map<String, String> p = goodAdd();
         p.remove("rule");
-        assertCode(ErrorCode.PARAM_CRON_RULE, () -> api.add(request("/api/v2/cron/add", p), exchange));
+        assertCode(ErrorCode.PARAM_CRON_RULE, () -> add(p));
     }
 
     @Test
@@ -168,51 +155,46 @@ class CronApiTest {
         for (String zone : new String[] {"UTC", "Asia/Shanghai", "+02:00", " Europe/Berlin "}) {
             Map<String, String> p = goodAdd();
             p.put("timezone", zone);
-            assertEquals(zone.trim(), api.add(request("/api/v2/cron/add", p), exchange).get("timezone"));
+            assertEquals(zone.trim(), add(p).get("timezone"));
         }
     }
 
     @Test
     void idCallsBuildTheirFunctionWithTheId() {
-        Map<String, BiFunction<ApiRequest, Exchange, Map<String, Object>>> calls = new LinkedHashMap<>();
-        calls.put("startCron", api::start);
-        calls.put("stopCron", api::stop);
-        calls.put("deleteCron", api::delete);
-        calls.put("cronDetail", api::detail);
-        calls.forEach((func, call) -> {
-            Map<String, Object> body = call.apply(request("/api/v2/cron/x", Map.of("cron_id", CRON_ID)), exchange);
-            assertCall(func, body, Map.of("id", CRON_ID));
-        });
+        Map<String, String> functions = new LinkedHashMap<>();
+        functions.put("/cron/start", "startCron");
+        functions.put("/cron/stop", "stopCron");
+        functions.put("/cron/delete", "deleteCron");
+        functions.put("/cron/detail", "cronDetail");
+        functions.put("/cron/info", "cronDetail");
+        functions.forEach((path, func) -> assertCall(path, func,
+                api.byCronId(routes.check(path, Map.of("cron_id", CRON_ID))), Map.of("id", CRON_ID)));
     }
 
     @Test
     void cronIdMustHave16Characters() {
-        List<BiFunction<ApiRequest, Exchange, Map<String, Object>>> calls = List.of(api::start, api::stop, api::delete, api::detail);
-        for (BiFunction<ApiRequest, Exchange, Map<String, Object>> call : calls) {
+        for (String path : List.of("/cron/start", "/cron/stop", "/cron/delete", "/cron/detail", "/cron/info")) {
             for (String id : new String[] {"", "A49B1E8FA1B43BC", "A49B1E8FA1B43BC5A"}) {
-                assertCode(ErrorCode.PARAM_CRON_ID, () -> call.apply(request("/api/v2/cron/x", Map.of("cron_id", id)), exchange));
+                assertCode(ErrorCode.PARAM_CRON_ID, () -> routes.check(path, Map.of("cron_id", id)));
             }
-            assertCode(ErrorCode.PARAM_CRON_ID, () -> call.apply(request("/api/v2/cron/x", Map.of()), exchange));
+            assertCode(ErrorCode.PARAM_CRON_ID, () -> routes.check(path, Map.of()));
         }
     }
 
     @Test
     void listBuildsCronListByIp() {
-        assertCall("cronList", api.list(request("/api/v2/cron/list", Map.of("ip", "10.0.0.1")), exchange),
+        assertCall("/cron/list", "cronList", api.list(routes.check("/cron/list", Map.of("ip", "10.0.0.1"))),
                 Map.of("ip", "10.0.0.1"));
-        assertCode(ErrorCode.PARAM_IP, () -> api.list(request("/api/v2/cron/list", Map.of()), exchange));
-        assertCode(ErrorCode.PARAM_IP, () -> api.list(request("/api/v2/cron/list", Map.of("ip", "10.0.0")), exchange));
+        assertCode(ErrorCode.PARAM_IP, () -> routes.check("/cron/list", Map.of()));
+        assertCode(ErrorCode.PARAM_IP, () -> routes.check("/cron/list", Map.of("ip", "10.0.0")));
     }
 
     @Test
     void disabledCronAnswers4022BeforeAnyParameterCheck() {
         try (ElvesConfig off = Center.configFor(List.of(Component.OPENAPI)).overrides(Map.of("elves.openapi.cron.enabled", "false")).build()) {
-            CronApi disabled = new CronApi(off);
-            ApiRequest empty = request("/api/v2/cron/x", Map.of());
-            List<BiFunction<ApiRequest, Exchange, Map<String, Object>>> calls =
-                    List.of(disabled::add, disabled::start, disabled::stop, disabled::delete, disabled::detail, disabled::list);
-            for (BiFunction<ApiRequest, Exchange, Map<String, Object>> call : calls) {
-                assertCode(ErrorCode.MODULE_CRON_DISABLED, () -> call.apply(empty, exchange));
+            DeclaredEndpoints disabled = new DeclaredEndpoints(off);
+            for (String path : List.of("/cron/add", "/cron/start", "/cron/stop", "/cron/delete", "/cron/detail", "/cron/info", "/cron/list")) {
+                assertCode(ErrorCode.MODULE_CRON_DISABLED, () -> disabled.check(path, Map.of()));
             }
         }
     }
@@ -223,10 +205,10 @@ class CronApiTest {
         reply.put("flag", "true");
         reply.put("error", "");
         reply.put("id", CRON_ID);
-        assertEquals(Replies.ok(Map.of("id", CRON_ID)), api.idResult(reply));
+        assertEquals(Replies.ok(Map.of("id", CRON_ID)), answers.idResult(reply));
 
         Map<String, Object> failure = Replies.failure("[500]Internal ServerError: db down");
-        assertSame(failure, api.idResult(failure));
+        assertSame(failure, answers.idResult(failure));
     }
 
     @Test
@@ -236,13 +218,13 @@ class CronApiTest {
                 Map.of("id", CRON_ID, "app", "apptest", "rule", "0/5 * * * * ?"));
         Map<String, Object> reply = new LinkedHashMap<>(Replies.ok(List.of("B39B1E8FA1B43BA4", CRON_ID)));
         reply.put("crons", crons);
-        assertEquals(Replies.ok(crons), api.listResult(reply));
+        assertEquals(Replies.ok(crons), answers.cronList(reply));
 
         assertEquals(Replies.ok(List.of(Map.of("id", "B39B1E8FA1B43BA4"), Map.of("id", CRON_ID))),
-                api.listResult(Replies.ok(List.of("B39B1E8FA1B43BA4", CRON_ID))));
-        assertEquals(Replies.ok(List.of()), api.listResult(Replies.ok(List.of())));
+                answers.cronList(Replies.ok(List.of("B39B1E8FA1B43BA4", CRON_ID))));
+        assertEquals(Replies.ok(List.of()), answers.cronList(Replies.ok(List.of())));
 
         Map<String, Object> failure = Replies.failure("[411.1]Not Find Cron Job To Operate");
-        assertSame(failure, api.listResult(failure));
+        assertSame(failure, answers.cronList(failure));
     }
 }
