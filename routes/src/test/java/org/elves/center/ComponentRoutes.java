@@ -28,9 +28,8 @@ import java.util.stream.Collectors;
 
 /**
  * One component as {@link Center} assembles it, for a route test run by camel-test-main-junit5:
- * its CamelConfiguration and CommonConfiguration (named in the test's {@code @CamelMainTest}), the
- * config reader with the component's defaults, and only the route files of its folder and of
- * common/. MongoDB is an in-memory mongo-java-server; the RabbitMQ connection every start makes
+ * its CamelConfiguration and CommonConfiguration, the config reader with the component's
+ * defaults, and only the route files of its folder and of common/. MongoDB is an in-memory mongo-java-server; the RabbitMQ connection every start makes
  * (CommonConfiguration connects) uses names of the test's own, yet no message crosses it: the test
  * hands requests to rpc-serve as the inbox would, and mocks take what the component sends onward.
  *
@@ -42,6 +41,9 @@ import java.util.stream.Collectors;
 public final class ComponentRoutes {
     /** rpc-call and rpc-cast: intercepted and skipped, their mocks answer instead of the broker. */
     public static final String OUTGOING = "direct:rpc-ca*";
+
+    /** The components that open a port of their own: Thrift (agents) or HTTP (packages, admin page). */
+    private static final List<Component> PORT_OWNERS = List.of(Component.HEARTBEAT, Component.SCHEDULER, Component.SUPERVISOR);
 
     private final Component component;
     private final String prefix = "rt" + TaskIds.next().substring(0, 6).toLowerCase() + "-";
@@ -57,10 +59,11 @@ public final class ComponentRoutes {
         all.put("elves.mq.exchange", prefix + "elves");
         all.put("elves.mq.queue-prefix", prefix);
         all.put("elves.mongo.uri", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort());
-        // the Thrift and HTTP ports a component opens: free ones, so tests may run beside a center
-        String id = component.id();
-        all.putIfAbsent("elves." + id + ".host", "127.0.0.1");
-        all.putIfAbsent("elves." + id + ".port", String.valueOf(freePort()));
+        if (PORT_OWNERS.contains(component)) {
+            // a free port, so that a test may run beside a center (or another test)
+            all.putIfAbsent("elves." + component.id() + ".host", "127.0.0.1");
+            all.putIfAbsent("elves." + component.id() + ".port", String.valueOf(freePort()));
+        }
         this.config = Center.configFor(List.of(component)).overrides(all).build();
     }
 
