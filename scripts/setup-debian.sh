@@ -5,7 +5,8 @@
 #                                         example and SDK apps) and RabbitMQ, which it starts when it is down
 #   scripts/setup-debian.sh --for-tests   also what only the tests need (`./elves test`, CI): Debian's
 #                                         thrift-compiler (to check the generated code), Node (the admin
-#                                         page's signing test) and Chromium (its headless browser test)
+#                                         page's signing test), Chromium (its headless browser test) and,
+#                                         under build/tools, @redocly/cli (the OpenAPI document's linter)
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -28,6 +29,7 @@ if $for_tests; then
   command -v thrift >/dev/null || need+=(thrift-compiler)
   # Node runs the admin page's signing test (routes AdminPageScriptTest)
   command -v node >/dev/null || need+=(nodejs)
+  command -v npm >/dev/null || need+=(npm)
   # headless Chromium for the admin page's browser test (integration-tests AdminPageTest)
   command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 fi
@@ -38,6 +40,16 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "elves setup: installing ${need[*]}"
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if $for_tests; then
+  # routes OpenApiDocumentTest lints the generated /api/v2/openapi.json with it
+  tools="$(cd "$(dirname "$0")/.." && pwd)/build/tools"
+  redocly_version=2.77.0
+  if [ "$("$tools/node_modules/.bin/redocly" --version 2>/dev/null)" != "$redocly_version" ]; then
+    echo "elves setup: installing @redocly/cli $redocly_version under build/tools" >&2
+    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "@redocly/cli@$redocly_version" >&2
+  fi
 fi
 
 rabbit_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
