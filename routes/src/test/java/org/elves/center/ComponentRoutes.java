@@ -42,8 +42,8 @@ public final class ComponentRoutes {
     /** rpc-call and rpc-cast: intercepted and skipped, their mocks answer instead of the broker. */
     public static final String OUTGOING = "direct:rpc-ca*";
 
-    /** The components that open a port of their own: Thrift (agents) or HTTP (packages, admin page). */
-    private static final List<Component> PORT_OWNERS = List.of(Component.HEARTBEAT, Component.SCHEDULER, Component.SUPERVISOR);
+    /** The components that open a port of their own: Thrift (agents) or HTTP (packages, admin page, the API). */
+    private static final List<Component> PORT_OWNERS = List.of(Component.HEARTBEAT, Component.SCHEDULER, Component.SUPERVISOR, Component.OPENAPI);
 
     private final Component component;
     private final String prefix = "rt" + TaskIds.next().substring(0, 6).toLowerCase() + "-";
