@@ -45,7 +45,10 @@ public final class ComponentRoutes {
     /** The components that open a port of their own: Thrift (agents) or HTTP (packages, admin page, the API). */
     private static final List<Component> PORT_OWNERS = List.of(Component.HEARTBEAT, Component.SCHEDULER, Component.SUPERVISOR, Component.OPENAPI);
 
-    private final Component component;
+    private final String id;
+    private final Class<? extends CamelConfiguration> configuration;
+    /** Its own route files, as classpath locations (common/'s are always added). */
+    private final List<String> ownRouteFiles;
     private final String prefix = "rt" + TaskIds.next().substring(0, 6).toLowerCase() + "-";
     private final MongoServer mongo = new MongoServer(new MemoryBackend());
     private final ElvesConfig config;
@@ -53,18 +56,35 @@ public final class ComponentRoutes {
     private CamelContext context;
 
     public ComponentRoutes(Component component, Map<String, String> settings) {
-        this.component = component;
+        this(component.id(), component.configuration(), routeFilesOf(component.id()), PORT_OWNERS.contains(component), settings);
+    }
+
+    /**
+     * A component that is not (yet) in {@link Component}, such as the worked example of
+     * docs/decisions.md (example/notes): its id (defaults file elves-&lt;id&gt;-defaults.properties),
+     * its configuration and its route files as classpath locations.
+     */
+    public ComponentRoutes(String id, Class<? extends CamelConfiguration> configuration, List<String> ownRouteFiles,
+                           Map<String, String> settings) {
+        this(id, configuration, ownRouteFiles, false, settings);
+    }
+
+    private ComponentRoutes(String id, Class<? extends CamelConfiguration> configuration, List<String> ownRouteFiles,
+                            boolean portOwner, Map<String, String> settings) {
+        this.id = id;
+        this.configuration = configuration;
+        this.ownRouteFiles = ownRouteFiles;
         mongo.bind("127.0.0.1", 0);
         Map<String, String> all = new HashMap<>(settings);
         all.put("elves.mq.exchange", prefix + "elves");
         all.put("elves.mq.queue-prefix", prefix);
         all.put("elves.mongo.uri", "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort());
-        if (PORT_OWNERS.contains(component)) {
+        if (portOwner) {
             // a free port, so that a test may run beside a center (or another test)
-            all.putIfAbsent("elves." + component.id() + ".host", "127.0.0.1");
-            all.putIfAbsent("elves." + component.id() + ".port", String.valueOf(freePort()));
+            all.putIfAbsent("elves." + id + ".host", "127.0.0.1");
+            all.putIfAbsent("elves." + id + ".port", String.valueOf(freePort()));
         }
-        this.config = Center.configFor(List.of(component)).overrides(all).build();
+        this.config = ElvesConfig.builder().components(List.of("center", id)).overrides(all).build();
     }
 
     /** Also the HTTP server Center gives a Supervisor (its platform-http routes need one). */
@@ -89,7 +109,7 @@ public final class ComponentRoutes {
         main.addConfiguration(new ConfigReaderFirst());
         main.addConfiguration(new CommonConfiguration());
         try {
-            main.addConfiguration(component.configuration().getDeclaredConstructor().newInstance());
+            main.addConfiguration(configuration.getDeclaredConstructor().newInstance());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
@@ -111,7 +131,7 @@ public final class ComponentRoutes {
         @Override
         public void configure(CamelContext camelContext) throws Exception {
             if (httpServer) {
-                CenterHttpServer.of(config, "127.0.0.1", config.requireInt("elves." + component.id() + ".port"))
+                CenterHttpServer.of(config, "127.0.0.1", config.requireInt("elves." + id + ".port"))
                         .addTo(camelContext);
             }
             camelContext.addService(new CloseOnStop("route test's mongo and names", ComponentRoutes.this::close));
@@ -123,12 +143,12 @@ public final class ComponentRoutes {
      * by rpc-serve; the reply envelope as the caller would read it.
      */
     public Envelope call(String from, String func, Map<String, Object> body) {
-        return serve(Envelope.call(from, component.id(), func, body));
+        return serve(Envelope.call(from, id, func, body));
     }
 
     /** A cast as the inbox hands it over; a cast's reply is only read by the inbox (to settle it). */
     public void cast(String from, String func, Map<String, Object> body) {
-        serve(Envelope.cast(from, component.id(), func, body));
+        serve(Envelope.cast(from, id, func, body));
     }
 
     private Envelope serve(Envelope request) {
@@ -189,11 +209,17 @@ public final class ComponentRoutes {
     }
 
     private String routesPattern() {
-        List<String> folders = List.of("common", component.id());
+        List<String> files = new java.util.ArrayList<>(routeFilesOf("common"));
+        files.addAll(ownRouteFiles);
+        return String.join(",", files);
+    }
+
+    /** The route files of a folder of the center's routes.index, as classpath locations. */
+    private static List<String> routeFilesOf(String folder) {
         return Center.routeFiles().stream()
-                .filter(file -> folders.contains(file.substring(0, file.indexOf('/'))))
+                .filter(file -> file.startsWith(folder + "/"))
                 .map(file -> "classpath:org/elves/center/" + file)
-                .collect(Collectors.joining(","));
+                .collect(Collectors.toList());
     }
 
     private void close() {
