@@ -4,7 +4,6 @@ import org.apache.camel.Exchange;
 import org.elves.center.contract.AgentQuery;
 import org.elves.center.contract.AgentStatus;
 import org.elves.center.rpc.Replies;
-import org.elves.center.rpc.RpcCodec;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
@@ -55,7 +54,8 @@ public class OnlineCheck {
     }
 
     /**
-     * Keeps the instruct on the exchange and returns the Heartbeat query for its agent. When no
+     * Keeps the instruct on the exchange and returns the Heartbeat query for its agent (route
+     * scheduler.online asks Heartbeat's getStatByIp with it). When no
      * question is needed (fresh answer, check off) {@link #ONLINE} is set and the route skips it.
      */
     public Map<String, Object> query(Instruct ins, Exchange exchange) {
@@ -64,9 +64,6 @@ public class OnlineCheck {
         if (known != null) {
             exchange.setProperty(ONLINE, known);
         }
-        exchange.setProperty(RpcCodec.FROM, "scheduler");
-        exchange.setProperty(RpcCodec.TO, "heartbeat");
-        exchange.setProperty(RpcCodec.FUNC, "getStatByIp");
         Map<String, Object> query = new AgentQuery(ins.getIp()).toMap();
         exchange.setProperty(QUERY, query);
         return query;
