@@ -50,8 +50,9 @@ public final class AgentCommand implements Callable<Integer> {
             description = "callers allowed to connect, comma list; \"*\" allows everyone (default 127.0.0.1)")
     List<String> authips;
 
-    @Option(names = "--heartbeat", paramLabel = "<host:port>", description = "heartbeat server (default 127.0.0.1:11102)")
-    String heartbeat;
+    @Option(names = "--heartbeat", split = ",", paramLabel = "<host:port>",
+            description = "heartbeat servers: one is beaten, the next when it stops answering (default 127.0.0.1:11102)")
+    List<String> heartbeats;
 
     @Option(names = "--no-heartbeat", description = "send no heartbeats")
     boolean noHeartbeat;
@@ -113,18 +114,14 @@ public final class AgentCommand implements Callable<Integer> {
         if (python != null) {
             b.python(python);
         }
-        if (heartbeat != null) {
-            b.heartbeat(Endpoint.parse(heartbeat, AgentSettings.DEFAULT_HEARTBEAT_PORT));
+        if (heartbeats != null) {
+            b.heartbeats(endpoints(heartbeats, AgentSettings.DEFAULT_HEARTBEAT_PORT));
         }
         if (noHeartbeat) {
             b.heartbeatEnabled(false);
         }
         if (schedulers != null) {
-            List<Endpoint> list = new ArrayList<>();
-            for (String s : schedulers) {
-                list.add(Endpoint.parse(s, AgentSettings.DEFAULT_SCHEDULER_PORT));
-            }
-            b.schedulers(list);
+            b.schedulers(endpoints(schedulers, AgentSettings.DEFAULT_SCHEDULER_PORT));
         }
         if (interval != null) {
             b.heartbeatIntervalSeconds(interval);
@@ -195,5 +192,13 @@ public final class AgentCommand implements Callable<Integer> {
         public String[] getVersion() {
             return new String[]{"elves agent " + AgentVersion.get(), "java " + Runtime.version()};
         }
+    }
+
+    private static List<Endpoint> endpoints(List<String> texts, int defaultPort) {
+        List<Endpoint> list = new ArrayList<>();
+        for (String text : texts) {
+            list.add(Endpoint.parse(text, defaultPort));
+        }
+        return list;
     }
 }

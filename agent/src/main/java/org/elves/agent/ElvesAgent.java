@@ -156,7 +156,7 @@ public final class ElvesAgent implements AutoCloseable {
         }
         LOG.info("agent {} (asset {}) listening on {}:{}, apps in {}, heartbeat {}, agent-side crons {}", settings.ip(),
                 settings.asset(), settings.bind(), server.port(), settings.appsDir().toAbsolutePath(),
-                heartbeat == null ? "off" : "to " + settings.heartbeat(),
+                heartbeat == null ? "off" : "to " + settings.heartbeats(),
                 crons == null ? "off" : "on (state in " + settings.stateDir().toAbsolutePath() + ")");
     }
 

@@ -45,6 +45,8 @@ class AgentCommandTest {
         assertEquals(Path.of("/opt/apps"), s.appsDir());
         assertTrue(s.heartbeatEnabled());
         assertFalse(parse("--no-heartbeat").settings().heartbeatEnabled());
+        assertEquals(List.of(new Endpoint("hb1", 9), new Endpoint("hb2", 11102)),
+                parse("--heartbeat", "hb1:9,hb2").settings().heartbeats());
     }
 
     @Test

@@ -32,10 +32,14 @@ import java.util.Objects;
  * @param outputMaxBytes          stdout kept per worker ({@code worker.outputmax}, default 1 MiB)
  * @param apps                    app versions ({@code apps}); apps not listed use their VERSION file
  * @param heartbeatEnabled        send heartbeats ({@code heartbeat.enabled}, default true)
- * @param heartbeat               heartbeat server ({@code heartbeat.addr}/{@code heartbeat.port},
- *                                default 127.0.0.1:11102)
+ * @param heartbeats              heartbeat servers ({@code heartbeat.addr}/{@code heartbeat.port}, or
+ *                                the list {@code heartbeat.addrs}; default 127.0.0.1:11102): the
+ *                                agent beats one and moves to the next when it stops answering
  * @param heartbeatIntervalSeconds beat period ({@code heartbeat.interval}, default 10 s)
  * @param heartbeatTimeoutSeconds socket timeout of a beat ({@code heartbeat.timeout}, default 5 s)
+ * @param heartbeatBackoffMaxSeconds the longest random pause after failed beats
+ *                                ({@code heartbeat.backoffmax}, default 0 = the interval; larger
+ *                                fleets set more, so a center back from an outage is not rushed)
  * @param schedulers              where async results go, tried in order ({@code scheduler.addr}/
  *                                {@code scheduler.port}, or the list {@code scheduler.addrs};
  *                                default 127.0.0.1:10101)
@@ -85,9 +89,10 @@ public record AgentSettings(
         int outputMaxBytes,
         Map<String, String> apps,
         boolean heartbeatEnabled,
-        Endpoint heartbeat,
+        List<Endpoint> heartbeats,
         int heartbeatIntervalSeconds,
         int heartbeatTimeoutSeconds,
+        int heartbeatBackoffMaxSeconds,
         List<Endpoint> schedulers,
         int schedulerTimeoutSeconds,
         int asyncWorkers,
@@ -120,9 +125,10 @@ public record AgentSettings(
         Objects.requireNonNull(appsDir, "appsDir");
         require(!blank(python), "python must not be empty");
         require(outputMaxBytes >= 1024, "worker.outputmax must be at least 1024 bytes");
-        Objects.requireNonNull(heartbeat, "heartbeat");
+        require(heartbeats != null && !heartbeats.isEmpty(), "at least one heartbeat address is needed");
         require(heartbeatIntervalSeconds >= 1, "heartbeat.interval must be at least 1 s");
         require(heartbeatTimeoutSeconds >= 1, "heartbeat.timeout must be at least 1 s");
+        require(heartbeatBackoffMaxSeconds >= 0, "heartbeat.backoffmax must not be negative");
         require(schedulers != null && !schedulers.isEmpty(), "at least one scheduler address is needed");
         require(schedulerTimeoutSeconds >= 1, "scheduler.timeout must be at least 1 s");
         require(asyncWorkers >= 1, "worker.async must be at least 1");
@@ -138,7 +144,13 @@ public record AgentSettings(
         authips = List.copyOf(authips);
         apps = Map.copyOf(apps == null ? Map.of() : apps);
         schedulers = List.copyOf(schedulers);
+        heartbeats = List.copyOf(heartbeats);
         ipList = List.copyOf(ipList == null ? List.of() : ipList);
+    }
+
+    /** The first heartbeat server (where a fresh agent's beats go when the list has one). */
+    public Endpoint heartbeat() {
+        return heartbeats.get(0);
     }
 
     public static Builder builder() {
@@ -164,9 +176,10 @@ public record AgentSettings(
         b.outputMaxBytes = outputMaxBytes;
         b.apps = apps;
         b.heartbeatEnabled = heartbeatEnabled;
-        b.heartbeat = heartbeat;
+        b.heartbeats = heartbeats;
         b.heartbeatIntervalSeconds = heartbeatIntervalSeconds;
         b.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds;
+        b.heartbeatBackoffMaxSeconds = heartbeatBackoffMaxSeconds;
         b.schedulers = schedulers;
         b.schedulerTimeoutSeconds = schedulerTimeoutSeconds;
         b.asyncWorkers = asyncWorkers;
@@ -214,9 +227,10 @@ public record AgentSettings(
         private int outputMaxBytes = 1 << 20;
         private Map<String, String> apps = Map.of();
         private boolean heartbeatEnabled = true;
-        private Endpoint heartbeat = new Endpoint(LOOPBACK, DEFAULT_HEARTBEAT_PORT);
+        private List<Endpoint> heartbeats = List.of(new Endpoint(LOOPBACK, DEFAULT_HEARTBEAT_PORT));
         private int heartbeatIntervalSeconds = 10;
         private int heartbeatTimeoutSeconds = 5;
+        private int heartbeatBackoffMaxSeconds = 0;
         private List<Endpoint> schedulers = List.of(new Endpoint(LOOPBACK, DEFAULT_SCHEDULER_PORT));
         private int schedulerTimeoutSeconds = 5;
         private int asyncWorkers = 16;
@@ -301,7 +315,18 @@ public record AgentSettings(
         }
 
         public Builder heartbeat(Endpoint value) {
-            heartbeat = value;
+            heartbeats = value == null ? List.of() : List.of(value);
+            return this;
+        }
+
+        /** Heartbeat servers: the agent beats one and moves to the next when it stops answering. */
+        public Builder heartbeats(List<Endpoint> value) {
+            heartbeats = value == null ? List.of() : new ArrayList<>(value);
+            return this;
+        }
+
+        public Builder heartbeatBackoffMaxSeconds(int value) {
+            heartbeatBackoffMaxSeconds = value;
             return this;
         }
 
@@ -393,7 +418,7 @@ public record AgentSettings(
             List<String> effectiveAuth = authips.isEmpty() ? List.of(LOOPBACK) : authips;
             return new AgentSettings(effectiveIp, effectiveAsset, bind, port, effectiveAuth, framed,
                     maxConnections, idleTimeoutSeconds, appsDir, python, outputMaxBytes, apps,
-                    heartbeatEnabled, heartbeat, heartbeatIntervalSeconds, heartbeatTimeoutSeconds,
+                    heartbeatEnabled, heartbeats, heartbeatIntervalSeconds, heartbeatTimeoutSeconds, heartbeatBackoffMaxSeconds,
                     schedulers, schedulerTimeoutSeconds, asyncWorkers, asyncQueue,
                     dedupeSize, dedupeTtlSeconds, dedupeResultChars, ipList, stateDir, agentCronEnabled,
                     cronMisfire, outboxMax, maxPackageBytes, downloadTimeoutSeconds);

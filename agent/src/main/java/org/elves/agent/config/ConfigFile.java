@@ -91,19 +91,18 @@ public final class ConfigFile {
             b.apps(apps());
         }
         bool("heartbeat.enabled", b::heartbeatEnabled);
-        if (values.containsKey("heartbeat.addr") || values.containsKey("heartbeat.port")) {
+        if (values.containsKey("heartbeat.addrs")) {
+            b.heartbeats(endpoints("heartbeat.addrs", AgentSettings.DEFAULT_HEARTBEAT_PORT));
+        } else if (values.containsKey("heartbeat.addr") || values.containsKey("heartbeat.port")) {
             b.heartbeat(new Endpoint(
                     textOr("heartbeat.addr", AgentSettings.LOOPBACK),
                     intOr("heartbeat.port", AgentSettings.DEFAULT_HEARTBEAT_PORT)));
         }
         integer("heartbeat.interval", b::heartbeatIntervalSeconds);
         integer("heartbeat.timeout", b::heartbeatTimeoutSeconds);
+        integer("heartbeat.backoffmax", b::heartbeatBackoffMaxSeconds);
         if (values.containsKey("scheduler.addrs")) {
-            List<Endpoint> list = new ArrayList<>();
-            for (String s : textList("scheduler.addrs")) {
-                list.add(Endpoint.parse(s, AgentSettings.DEFAULT_SCHEDULER_PORT));
-            }
-            b.schedulers(list);
+            b.schedulers(endpoints("scheduler.addrs", AgentSettings.DEFAULT_SCHEDULER_PORT));
         } else if (values.containsKey("scheduler.addr") || values.containsKey("scheduler.port")) {
             b.schedulers(List.of(new Endpoint(
                     textOr("scheduler.addr", AgentSettings.LOOPBACK),
@@ -198,6 +197,15 @@ public final class ConfigFile {
                 throw wrongType(key, "true or false", v);
             }
         }
+    }
+
+    /** A list of host:port (a bare host gets {@code defaultPort}). */
+    private List<Endpoint> endpoints(String key, int defaultPort) {
+        List<Endpoint> list = new ArrayList<>();
+        for (String text : textList(key)) {
+            list.add(Endpoint.parse(text, defaultPort));
+        }
+        return list;
     }
 
     private List<String> textList(String key) {

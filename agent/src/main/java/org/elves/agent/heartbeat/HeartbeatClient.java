@@ -4,6 +4,7 @@ import org.apache.thrift.TException;
 import org.elves.agent.LightJson;
 import org.elves.agent.LogThrottle;
 import org.elves.agent.config.AgentSettings;
+import org.elves.agent.config.Endpoint;
 import org.elves.agent.runner.InstalledApps;
 import org.elves.agent.thrift.ThriftClients;
 import org.elves.protocol.thrift.AgentInfo;
@@ -46,7 +47,10 @@ public final class HeartbeatClient implements AutoCloseable {
     private volatile boolean failing;
     private volatile Map<String, String> wantedApps = Map.of();
     private volatile long lastSuccessMillis;
+    private final HeartbeatTargets targets;
+    private ScheduledExecutorService timer;
     private ScheduledFuture<?> schedule;
+    private boolean closed;
 
     public HeartbeatClient(AgentSettings settings, InstalledApps apps, String version, long startTime) {
         this(settings, apps, version, startTime, null);
@@ -77,6 +81,10 @@ public final class HeartbeatClient implements AutoCloseable {
         this.version = version;
         this.startTime = startTime;
         this.ipList = settings.ipList().isEmpty() ? withOwnIp(MachineAddresses.list(), settings.ip()) : settings.ipList();
+        long intervalMillis = settings.heartbeatIntervalSeconds() * 1000L;
+        this.targets = new HeartbeatTargets(settings.heartbeats(), settings.ip(), intervalMillis,
+                settings.heartbeatBackoffMaxSeconds() == 0 ? intervalMillis : settings.heartbeatBackoffMaxSeconds() * 1000L,
+                java.util.concurrent.ThreadLocalRandom.current());
     }
 
     private static List<String> withOwnIp(List<String> machine, String ip) {
@@ -89,9 +97,19 @@ public final class HeartbeatClient implements AutoCloseable {
         return List.copyOf(all);
     }
 
-    /** Beats now and then every interval on the given timer. */
+    /** Beats now, then every interval on the given timer (after a failure: see {@link HeartbeatTargets}). */
     public synchronized void start(ScheduledExecutorService timer) {
-        schedule = timer.scheduleWithFixedDelay(this::beatQuietly, 0, settings.heartbeatIntervalSeconds(), TimeUnit.SECONDS);
+        this.timer = timer;
+        schedule = timer.schedule(this::beatAndReschedule, 0, TimeUnit.MILLISECONDS);
+    }
+
+    private void beatAndReschedule() {
+        long nextMillis = beatQuietly();
+        synchronized (this) {
+            if (!closed) {
+                schedule = timer.schedule(this::beatAndReschedule, nextMillis, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     /** The info a beat carries, as of now. */
@@ -109,13 +127,17 @@ public final class HeartbeatClient implements AutoCloseable {
     }
 
     /**
-     * Sends one beat and keeps the reply.
+     * Sends one beat to the current heartbeat server and keeps the reply.
      *
      * @throws TException when the heartbeat server cannot be reached or fails
      */
     public void beat() throws TException {
+        beat(targets.current());
+    }
+
+    private void beat(Endpoint server) throws TException {
         AgentInfo info = info();
-        String reply = ThriftClients.callOnce(settings.heartbeat(), settings.heartbeatTimeoutSeconds() * 1000,
+        String reply = ThriftClients.callOnce(server, settings.heartbeatTimeoutSeconds() * 1000,
                 p -> new HeartbeatService.Client(p).heartbeatPackage(info));
         lastSuccessMillis = System.currentTimeMillis();
         Map<?, ?> root = parseReply(reply);
@@ -137,22 +159,33 @@ public final class HeartbeatClient implements AutoCloseable {
         }
     }
 
-    private void beatQuietly() {
+    /** One beat; the pause before the next (the timer thread is the only caller). */
+    private long beatQuietly() {
+        Endpoint server = targets.current();
         try {
-            beat();
+            beat(server);
             if (failing) {
                 failing = false;
                 failures.reset();
-                LOG.info("agent {}: heartbeat to {} works again", settings.ip(), settings.heartbeat());
+                LOG.info("agent {}: heartbeat to {} works again", settings.ip(), server);
             }
+            return targets.answered();
         } catch (TException | RuntimeException e) {
             failing = true;
+            long pause = targets.failed();
             long suppressed = failures.permit();
             if (suppressed >= 0) {
-                LOG.warn("agent {}: heartbeat to {} failed: {}{}", settings.ip(), settings.heartbeat(), e.toString(),
-                        suppressed > 0 ? " (" + suppressed + " more failures since the last warning)" : "");
+                LOG.warn("agent {}: heartbeat to {} failed: {}{}; next try {} in {} ms", settings.ip(), server, e.toString(),
+                        suppressed > 0 ? " (" + suppressed + " more failures since the last warning)" : "",
+                        targets.current(), pause);
             }
+            return pause;
         }
+    }
+
+    /** The heartbeat server the next beat goes to. */
+    public Endpoint server() {
+        return targets.current();
     }
 
     /** The reply as a JSON object; null when it is not one (then nothing changes). */
@@ -192,6 +225,7 @@ public final class HeartbeatClient implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (schedule != null) {
             schedule.cancel(false);
         }

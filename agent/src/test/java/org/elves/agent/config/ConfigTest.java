@@ -89,6 +89,19 @@ class ConfigTest {
     }
 
     @Test
+    void aHeartbeatListAndItsBackoffCapLoad() throws Exception {
+        Path cfg = dir.resolve("cfg.json");
+        Files.writeString(cfg, """
+                {"heartbeat": {"addrs": ["hb1:11102", "hb2"], "addr": "ignored", "backoffmax": 120}}
+                """);
+        AgentSettings s = ConfigFile.load(cfg).build();
+        assertEquals(List.of(new Endpoint("hb1", 11102), new Endpoint("hb2", 11102)), s.heartbeats());
+        assertEquals(new Endpoint("hb1", 11102), s.heartbeat());
+        assertEquals(120, s.heartbeatBackoffMaxSeconds());
+        assertEquals(0, AgentSettings.defaults().heartbeatBackoffMaxSeconds(), "0: the interval");
+    }
+
+    @Test
     void emptyAuthipsMeansLoopbackOnlyNotEveryone() throws Exception {
         Path cfg = dir.resolve("cfg.json");
         Files.writeString(cfg, "{\"authips\": []}");

@@ -91,4 +91,36 @@ class HeartbeatClientTest {
             }
         }
     }
+
+    @Test
+    void whenItsHeartbeatServerStopsTheAgentMovesToTheNextInItsList() throws Exception {
+        BlockingQueue<String> beats = new LinkedBlockingQueue<>();
+        try (ThriftTestServer first = ThriftTestServer.start(new HeartbeatService.Processor<>(info -> {
+                beats.add("first");
+                return "{}";
+            }));
+             ThriftTestServer second = ThriftTestServer.start(new HeartbeatService.Processor<>(info -> {
+                beats.add("second");
+                return "{}";
+            }))) {
+            AgentSettings settings = AgentSettings.builder().appsDir(apps).stateDir(state).bind("127.0.0.8").port(0)
+                    .heartbeats(List.of(first.endpoint(), second.endpoint())).heartbeatIntervalSeconds(1).build();
+            try (ElvesAgent agent = ElvesAgent.start(settings)) {
+                String beaten = beats.poll(5, TimeUnit.SECONDS);
+                assertNotNull(beaten, "a beat at start");
+                ThriftTestServer stopped = beaten.equals("first") ? first : second;
+                String other = beaten.equals("first") ? "second" : "first";
+                stopped.close();
+                beats.clear();
+                // the interval (1 s), the failed beat, then at most 1 s of random pause before the next server
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                String next = null;
+                while (!other.equals(next) && System.nanoTime() < deadline) {
+                    next = beats.poll(100, TimeUnit.MILLISECONDS);
+                }
+                assertEquals(other, next, "the beats go to the other server");
+                assertNotNull(beats.poll(3, TimeUnit.SECONDS), "and stay there");
+            }
+        }
+    }
 }
