@@ -30,6 +30,8 @@ public class ApiGuard {
     private final ElvesConfig config;
     private final LongSupplier clockSeconds;
     private final NonceCache nonces;
+    /** Every instance's accepted nonces, or null when replays are caught per instance only. */
+    private final SharedNonces sharedNonces;
 
     public ApiGuard(KeyStore keys, ElvesConfig config, LongSupplier clockSeconds) {
         this(keys, config, clockSeconds,
@@ -37,10 +39,17 @@ public class ApiGuard {
     }
 
     public ApiGuard(KeyStore keys, ElvesConfig config, LongSupplier clockSeconds, NonceCache nonces) {
+        this(keys, config, clockSeconds, nonces, null);
+    }
+
+    /** @param sharedNonces every OpenAPI instance's accepted nonces (a replay to another one is refused too) */
+    public ApiGuard(KeyStore keys, ElvesConfig config, LongSupplier clockSeconds, NonceCache nonces,
+                    SharedNonces sharedNonces) {
         this.keys = keys;
         this.config = config;
         this.clockSeconds = clockSeconds;
         this.nonces = nonces;
+        this.sharedNonces = sharedNonces;
     }
 
     /** Parses the HTTP request and returns it, with its key, when it passes; throws a coded error otherwise. */
@@ -125,6 +134,10 @@ public class ApiGuard {
                 case FULL -> throw new ElvesException(ErrorCode.NONCE_CACHE_FULL,
                         "too many signed requests within the window to remember their nonces; retry later");
                 case FRESH -> { }
+            }
+            if (sharedNonces != null && !sharedNonces.claim(authId, nonce, ts + window)) {
+                throw new ElvesException(ErrorCode.NONCE_REPLAYED,
+                        "this auth_id already sent this nonce within the last " + window + " s (to another OpenAPI instance)");
             }
         }
         authorize(request, key);

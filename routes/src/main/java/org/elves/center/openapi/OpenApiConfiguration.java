@@ -1,8 +1,10 @@
 package org.elves.center.openapi;
 
+import com.mongodb.client.MongoClient;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.PropertyInject;
 import org.elves.config.ElvesConfig;
 
 /** OpenAPI: the signed REST entry of the center (reference §3). */
@@ -13,9 +15,18 @@ public class OpenApiConfiguration implements CamelConfiguration {
         return new SupervisorKeys(config);
     }
 
+    @BindToRegistry("apiNonces")
+    public SharedNonces apiNonces(@BeanInject("elvesMongo") MongoClient mongo,
+                                  @PropertyInject("elves.mongo.database") String database) {
+        return new SharedNonces(mongo, database);
+    }
+
     @BindToRegistry("apiGuard")
-    public ApiGuard apiGuard(@BeanInject("apiKeys") SupervisorKeys keys, @BeanInject("elvesConfig") ElvesConfig config) {
-        return new ApiGuard(keys, config, () -> System.currentTimeMillis() / 1000);
+    public ApiGuard apiGuard(@BeanInject("apiKeys") SupervisorKeys keys, @BeanInject("apiNonces") SharedNonces shared,
+                             @BeanInject("elvesConfig") ElvesConfig config) {
+        return new ApiGuard(keys, config, () -> System.currentTimeMillis() / 1000,
+                new NonceCache(config.requireInt("elves.openapi.sign.nonce-cache-size")),
+                config.requireBoolean("elves.openapi.sign.shared-nonces") ? shared : null);
     }
 
     @BindToRegistry("apiEndpoints")
