@@ -30,17 +30,55 @@ public final class GrowingPool {
         return pool;
     }
 
+    /**
+     * Queues a task only when an idle thread is waiting for it; otherwise refuses it, so the pool
+     * starts a thread. Idle threads are counted here (they wait in {@link #poll}) rather than read
+     * from the pool's active count: a thread whose idle minute just ended still counts in the
+     * pool's size, and a task queued for it would wait until some busy thread finished (seen as
+     * one realtime call of forty held for 30 s). The two orders of a timing-out thread and an
+     * offer are both closed: the thread looks at the queue once more after it stopped waiting,
+     * and the offer takes its task back and lets the pool grow when no thread waits any more.
+     */
     private static final class GrowFirstQueue extends LinkedBlockingQueue<Runnable> {
+        private final java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
         private volatile ThreadPoolExecutor pool;
 
         @Override
         public boolean offer(Runnable task) {
             ThreadPoolExecutor owner = pool;
-            if (owner != null && owner.getActiveCount() >= owner.getPoolSize()
-                    && owner.getPoolSize() < owner.getMaximumPoolSize()) {
-                return false; // every thread is busy: the pool starts another
+            if (owner == null || owner.getPoolSize() >= owner.getMaximumPoolSize()) {
+                return super.offer(task); // at the maximum: wait for a thread
             }
-            return super.offer(task);
+            if (idle.get() <= size()) {
+                return false; // no thread free for it: the pool starts another
+            }
+            super.offer(task);
+            // the waiter counted above may have stopped waiting meanwhile: then grow instead
+            return idle.get() > 0 || !remove(task);
+        }
+
+        @Override
+        public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+            idle.incrementAndGet();
+            try {
+                Runnable task = super.poll(timeout, unit);
+                if (task != null) {
+                    return task;
+                }
+            } finally {
+                idle.decrementAndGet();
+            }
+            return super.poll(); // queued while this thread was deciding to end: it runs it
+        }
+
+        @Override
+        public Runnable take() throws InterruptedException {
+            idle.incrementAndGet();
+            try {
+                return super.take();
+            } finally {
+                idle.decrementAndGet();
+            }
         }
 
         /** A task the pool could not start a thread for (at its maximum, or a race): queued after all. */
