@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -115,13 +114,13 @@ public final class AgentCommand implements Callable<Integer> {
             b.python(python);
         }
         if (heartbeats != null) {
-            b.heartbeats(endpoints(heartbeats, AgentSettings.DEFAULT_HEARTBEAT_PORT));
+            b.heartbeats(Endpoint.parseAll(heartbeats, AgentSettings.DEFAULT_HEARTBEAT_PORT));
         }
         if (noHeartbeat) {
             b.heartbeatEnabled(false);
         }
         if (schedulers != null) {
-            b.schedulers(endpoints(schedulers, AgentSettings.DEFAULT_SCHEDULER_PORT));
+            b.schedulers(Endpoint.parseAll(schedulers, AgentSettings.DEFAULT_SCHEDULER_PORT));
         }
         if (interval != null) {
             b.heartbeatIntervalSeconds(interval);
@@ -192,13 +191,5 @@ public final class AgentCommand implements Callable<Integer> {
         public String[] getVersion() {
             return new String[]{"elves agent " + AgentVersion.get(), "java " + Runtime.version()};
         }
-    }
-
-    private static List<Endpoint> endpoints(List<String> texts, int defaultPort) {
-        List<Endpoint> list = new ArrayList<>();
-        for (String text : texts) {
-            list.add(Endpoint.parse(text, defaultPort));
-        }
-        return list;
     }
 }

@@ -201,11 +201,7 @@ public final class ConfigFile {
 
     /** A list of host:port (a bare host gets {@code defaultPort}). */
     private List<Endpoint> endpoints(String key, int defaultPort) {
-        List<Endpoint> list = new ArrayList<>();
-        for (String text : textList(key)) {
-            list.add(Endpoint.parse(text, defaultPort));
-        }
-        return list;
+        return Endpoint.parseAll(textList(key), defaultPort);
     }
 
     private List<String> textList(String key) {

@@ -50,6 +50,15 @@ public record Endpoint(String host, int port) {
         }
     }
 
+    /** Each of {@code texts} parsed as by {@link #parse}, in order. */
+    public static java.util.List<Endpoint> parseAll(java.util.List<String> texts, int defaultPort) {
+        java.util.List<Endpoint> list = new java.util.ArrayList<>();
+        for (String text : texts) {
+            list.add(parse(text, defaultPort));
+        }
+        return list;
+    }
+
     @Override
     public String toString() {
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
