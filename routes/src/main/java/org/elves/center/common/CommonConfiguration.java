@@ -2,6 +2,7 @@ package org.elves.center.common;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -14,6 +15,8 @@ import org.elves.center.rpc.CastPublisher;
 import org.elves.center.rpc.InboxAck;
 import org.elves.center.rpc.InboxContainers;
 import org.elves.center.rpc.RpcCodec;
+import org.elves.config.ElvesConfig;
+import org.elves.config.LocalInstance;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -28,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link BrokerTopology} (durable, again on every connection) and recovers quickly.
  */
 public class CommonConfiguration implements CamelConfiguration {
+    private static final AtomicInteger CONTEXTS = new AtomicInteger();
     @PropertyInject("elves.mq.exchange")
     String exchange;
     @PropertyInject("elves.mq.recovery-ms")
@@ -79,6 +83,16 @@ public class CommonConfiguration implements CamelConfiguration {
         });
     }
 
+    /**
+     * This process's name among the instances of its components (its own broadcast queues, its
+     * ZooKeeper memberships), also the property {@code elves.instance} for the routes: the
+     * configured one, else host:pid-n, unique even for two centers in one JVM (tests, benchmarks).
+     */
+    @BindToRegistry("elvesInstance")
+    public String elvesInstance(@BeanInject("elvesConfig") ElvesConfig config) {
+        return config.optional("elves.instance").orElseGet(() -> LocalInstance.idByPid() + "-" + CONTEXTS.incrementAndGet());
+    }
+
     @BindToRegistry("elvesMongo")
     public MongoClient elvesMongo(@PropertyInject("elves.mongo.uri") String uri) {
         return MongoClients.create(uri);
@@ -87,6 +101,8 @@ public class CommonConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
+        context.getPropertiesComponent().addOverrideProperty("elves.instance",
+                registry.lookupByNameAndType("elvesInstance", String.class));
         CachingConnectionFactory factory = registry.lookupByNameAndType("rabbitConnectionFactory", CachingConnectionFactory.class);
         BrokerTopology topology = new BrokerTopology(new RabbitAdmin(factory), exchange);
         BrokerLink link = new BrokerLink(factory, recoveryMs);

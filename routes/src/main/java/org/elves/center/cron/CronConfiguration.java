@@ -10,7 +10,6 @@ import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.elves.config.ElvesConfig;
-import org.elves.config.LocalInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +56,7 @@ public class CronConfiguration implements CamelConfiguration {
         }
         ElvesConfig config = context.getRegistry().lookupByNameAndType("elvesConfig", ElvesConfig.class);
         // unique per Camel context: two Cron instances in one JVM (tests, benchmark) are two members
-        String member = LocalInstance.idByPid() + "-" + Integer.toHexString(System.identityHashCode(context));
+        String member = context.getRegistry().lookupByNameAndType("elvesInstance", String.class);
         context.addService(leaderElection(config, member));
         // Quartz keeps schedulers in a JVM-wide repository by name: two Cron instances in one JVM
         // must not share (and shut down) one; RAM job store, no update check

@@ -32,10 +32,27 @@ public class AgentRegistry {
             throw new IllegalArgumentException("heartbeat without an agent ip");
         }
         long now = clock.getAsLong();
-        AgentState state = new AgentState(info.deepCopy(), parseApps(info.getApps()), now,
-                agents.containsKey(info.getIp()) ? agents.get(info.getIp()).firstSeen() : now);
-        agents.put(info.getIp(), state);
-        return state;
+        return agents.compute(info.getIp(), (ip, known) -> new AgentState(info.deepCopy(), parseApps(info.getApps()),
+                now, known == null ? now : Math.min(known.firstSeen(), now)));
+    }
+
+    /**
+     * What another Heartbeat instance recorded of an agent ({@link BeatSharing}): kept when it is
+     * newer than what this one knows; the first sighting is the earliest either saw.
+     */
+    public void merge(AgentInfo info, long lastSeen, long firstSeen) {
+        if (info == null || info.getIp() == null || info.getIp().isBlank()) {
+            return;
+        }
+        agents.compute(info.getIp(), (ip, known) -> {
+            if (known == null) {
+                return new AgentState(info, parseApps(info.getApps()), lastSeen, firstSeen);
+            }
+            long first = Math.min(known.firstSeen(), firstSeen);
+            return lastSeen > known.lastSeen()
+                    ? new AgentState(info, parseApps(info.getApps()), lastSeen, first)
+                    : new AgentState(known.info(), known.apps(), known.lastSeen(), first);
+        });
     }
 
     public AgentState find(String ip) {

@@ -27,10 +27,19 @@ public class HeartbeatConfiguration implements CamelConfiguration {
                         + config.requireLong("elves.heartbeat.warmup-slack-seconds")) * 1000L);
     }
 
+    @BindToRegistry("beatSharing")
+    public BeatSharing beatSharing(@BeanInject("agentRegistry") AgentRegistry registry,
+                                   @BeanInject("elvesInstance") String instance,
+                                   @BeanInject("elvesConfig") ElvesConfig config) {
+        return new BeatSharing(registry, instance, System::currentTimeMillis,
+                () -> config.requireLong("elves.heartbeat.share-ms"));
+    }
+
     @BindToRegistry("heartbeatQueries")
     public HeartbeatQueries heartbeatQueries(@BeanInject("agentRegistry") AgentRegistry registry,
-                                             @BeanInject("heartbeatWarmup") HeartbeatWarmup warmup) {
-        return new HeartbeatQueries(registry, warmup);
+                                             @BeanInject("heartbeatWarmup") HeartbeatWarmup warmup,
+                                             @BeanInject("beatSharing") BeatSharing sharing) {
+        return new HeartbeatQueries(registry, warmup, sharing);
     }
 
     @BindToRegistry("agentCronTable")

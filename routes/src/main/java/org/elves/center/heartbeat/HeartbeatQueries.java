@@ -17,22 +17,25 @@ import java.util.TreeMap;
 public class HeartbeatQueries {
     private final AgentRegistry registry;
     private final HeartbeatWarmup warmup;
+    private final BeatSharing sharing;
 
-    public HeartbeatQueries(AgentRegistry registry, HeartbeatWarmup warmup) {
+    public HeartbeatQueries(AgentRegistry registry, HeartbeatWarmup warmup, BeatSharing sharing) {
         this.registry = registry;
         this.warmup = warmup;
+        this.sharing = sharing;
     }
 
     /**
      * {@link AgentQuery} → {@link AgentStatus}; unknown agent → 414.1. While this process is
      * warming up ({@link HeartbeatWarmup}) an agent it has not heard from yet is no error but
-     * "unknown" with the warm-up left: its first beat may still be on its way. Only the
+     * "unknown" with the warm-up left: its first beat may still be on its way. So is an agent's
+     * first beat to another instance for a moment ({@link BeatSharing#lagMs}). Only the
      * Scheduler asks this (before sending a task), and it asks again until the warm-up is over.
      */
     public Map<String, Object> getStatByIp(Map<String, Object> body) {
         String ip = AgentQuery.fromMap(body).ip();
         AgentRegistry.AgentState state = registry.find(ip);
-        long left = state == null ? warmup.leftMs() : 0;
+        long left = state == null ? Math.max(warmup.leftMs(), sharing.lagMs()) : 0;
         if (left > 0) {
             return ok(AgentStatus.warmingUp(ip, left).toMap());
         }

@@ -9,9 +9,8 @@ import java.util.function.LongSupplier;
  * sent a heartbeat"). For one default period plus a slack after the start, an agent without a
  * beat is "unknown, warming up" instead: the Scheduler asks again shortly.
  * <p>
- * Per process, like the registry itself: with two Heartbeat instances each knows its own start,
- * and a Scheduler's repeated question may be taken by either (competing consumers), so the
- * instance that got the agent's beat answers it.
+ * Per process: a starting instance asks the running ones for all they know ({@link BeatSharing}),
+ * so beside them it knows the fleet within a moment; this warm-up covers the start of them all.
  */
 public class HeartbeatWarmup {
     private final LongSupplier clock;

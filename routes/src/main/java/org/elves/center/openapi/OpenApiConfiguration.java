@@ -15,6 +15,11 @@ public class OpenApiConfiguration implements CamelConfiguration {
         return new SupervisorKeys(config);
     }
 
+    @BindToRegistry("adminPairRegistration")
+    public AdminPairRegistration adminPairRegistration(@BeanInject("elvesConfig") ElvesConfig config) {
+        return new AdminPairRegistration(config);
+    }
+
     @BindToRegistry("apiNonces")
     public SharedNonces apiNonces(@BeanInject("elvesMongo") MongoClient mongo,
                                   @PropertyInject("elves.mongo.database") String database) {

@@ -26,10 +26,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BrokerTopology implements ConnectionListener {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerTopology.class);
+    /** An own queue without a consumer this long is deleted by the broker. */
+    static final long OWN_QUEUE_EXPIRES_MS = 60_000;
 
     private final AmqpAdmin admin;
     private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
     private final Map<String, Binding> inboxes = new ConcurrentHashMap<>();
+    /** Queues of this process alone (broadcast to every instance), by name. */
+    private final Map<String, OwnQueue> ownQueues = new ConcurrentHashMap<>();
 
     /** {@code admin} works on the same connection factory this listener is registered with. */
     public BrokerTopology(AmqpAdmin admin, String exchange) {
@@ -53,6 +57,26 @@ public final class BrokerTopology implements ConnectionListener {
         }
     }
 
+    /**
+     * A queue of this process alone, for what every instance must hear (a broadcast): not
+     * durable (a broker restart drops it, the next connection declares it again) and removed by
+     * the broker a minute after its consumer went (a process killed leaves nothing behind for
+     * long); its messages expire after {@code messageTtlMs}, so a stalled consumer holds no backlog.
+     */
+    public void ownQueue(String exchange, String queue, String routingKey, long messageTtlMs) {
+        exchanges.add(exchange);
+        OwnQueue own = new OwnQueue(
+                new Queue(queue, false, false, false, Map.<String, Object>of("x-expires", OWN_QUEUE_EXPIRES_MS, "x-message-ttl", messageTtlMs)),
+                new Binding(queue, Binding.DestinationType.QUEUE, exchange, routingKey, null));
+        ownQueues.put(queue, own);
+        try {
+            admin.declareExchange(new TopicExchange(exchange, true, false));
+            declareOwn(own);
+        } catch (AmqpException e) {
+            LOG.warn("queue {} not declared now ({}); it is on the next connection", queue, e.getMessage());
+        }
+    }
+
     /** The queues of this process's inboxes. */
     public Set<String> queues() {
         return Set.copyOf(inboxes.keySet());
@@ -62,6 +86,7 @@ public final class BrokerTopology implements ConnectionListener {
     public void declareAll() {
         exchanges.forEach(e -> admin.declareExchange(new TopicExchange(e, true, false)));
         inboxes.values().forEach(this::declareInbox);
+        ownQueues.values().forEach(this::declareOwn);
     }
 
     @Override
@@ -72,6 +97,14 @@ public final class BrokerTopology implements ConnectionListener {
             // a failed declaration must not fail the connection: consumers retry, and so does the next connection
             LOG.error("could not declare the RabbitMQ exchange and inbox queues: {}", e.getMessage());
         }
+    }
+
+    private void declareOwn(OwnQueue own) {
+        admin.declareQueue(own.queue());
+        admin.declareBinding(own.binding());
+    }
+
+    private record OwnQueue(Queue queue, Binding binding) {
     }
 
     private void declareInbox(Binding binding) {

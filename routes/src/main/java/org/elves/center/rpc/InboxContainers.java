@@ -6,11 +6,14 @@ import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer
 
 /**
  * Creates the listener container of every inbox route (the spring-rabbitmq consumers): hands the
- * inbox to {@link BrokerTopology} before the container starts, and makes its consumers come back
+ * inbox to {@link BrokerTopology} before the container starts (an {@code exclusive} consumer's
+ * queue is this process's own: a broadcast, {@link BrokerTopology#ownQueue}), and makes its consumers come back
  * within {@code elves.mq.recovery-ms} after a broker outage (spring-amqp retries a lost
  * connection or a missing queue every 5 s by default).
  */
 public final class InboxContainers extends DefaultListenerContainerFactory {
+    /** What a broadcast is worth after this long unread: nothing (a newer one follows). */
+    static final long OWN_MESSAGE_TTL_MS = 30_000;
     private final BrokerTopology topology;
     private final long recoveryMs;
 
@@ -23,7 +26,12 @@ public final class InboxContainers extends DefaultListenerContainerFactory {
     public AbstractMessageListenerContainer createListenerContainer(SpringRabbitMQEndpoint endpoint) {
         if (endpoint.getQueues() != null) {
             for (String queue : endpoint.getQueues().split(",")) {
-                topology.inbox(endpoint.getExchangeName(), queue.trim(), endpoint.getRoutingKey());
+                if (endpoint.isExclusive()) {
+                    // the one consumer of a queue of this process: a broadcast every instance hears
+                    topology.ownQueue(endpoint.getExchangeName(), queue.trim(), endpoint.getRoutingKey(), OWN_MESSAGE_TTL_MS);
+                } else {
+                    topology.inbox(endpoint.getExchangeName(), queue.trim(), endpoint.getRoutingKey());
+                }
             }
         }
         AbstractMessageListenerContainer container = super.createListenerContainer(endpoint);

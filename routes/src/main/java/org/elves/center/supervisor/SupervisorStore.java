@@ -3,6 +3,7 @@ package org.elves.center.supervisor;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -13,7 +14,9 @@ import org.bson.types.Binary;
 import java.util.ArrayList;
 import java.util.List;
 
+import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.ne;
 
 /**
  * The Supervisor's model in MongoDB: {@code apps} (one document per app: name, processor,
@@ -103,6 +106,16 @@ public class SupervisorStore {
 
     void insertKey(Document key) {
         keys.insertOne(key);
+        changed(KEYS);
+    }
+
+    /**
+     * The configured admin pair ({@link KeysAndGrants#configuredAdminPair}) as the one key marked
+     * {@code configured}: any other such key (a pair configured before) goes.
+     */
+    void replaceConfiguredKey(Document key) {
+        keys.deleteMany(and(eq("configured", true), ne("_id", key.get("_id"))));
+        keys.replaceOne(eq("_id", key.get("_id")), key, new ReplaceOptions().upsert(true));
         changed(KEYS);
     }
 

@@ -19,7 +19,8 @@ class AgentRegistryTest {
     /** No warm-up unless a test sets one (interval 10 s + slack 5 s in production). */
     private long warmupMs = 0;
     private final HeartbeatWarmup warmup = new HeartbeatWarmup(() -> now, () -> warmupMs);
-    private final HeartbeatQueries queries = new HeartbeatQueries(registry, warmup);
+    private final HeartbeatQueries queries = new HeartbeatQueries(registry, warmup,
+            new BeatSharing(registry, "this-instance", () -> now, () -> 250L));
 
     @Test
     void onlineWithinThreeIntervalsOfTheAgentsOwnPeriod() {

@@ -12,6 +12,7 @@ import org.elves.center.TestNamespace;
 import org.elves.center.Center;
 import org.elves.center.Component;
 import org.elves.center.heartbeat.AgentRegistry;
+import org.elves.center.heartbeat.BeatSharing;
 import org.elves.center.heartbeat.HeartbeatQueries;
 import org.elves.center.heartbeat.HeartbeatWarmup;
 import org.elves.config.ElvesConfig;
@@ -157,7 +158,8 @@ class SchedulerWarmupRoutesTest {
         int threadsBefore = threads.getThreadCount();
         // the Heartbeat "restarts" now: it knows no agent
         long restart = System.currentTimeMillis();
-        heartbeat.set(new HeartbeatQueries(registry, new HeartbeatWarmup(System::currentTimeMillis, () -> WARMUP_MS)));
+        heartbeat.set(new HeartbeatQueries(registry, new HeartbeatWarmup(System::currentTimeMillis, () -> WARMUP_MS),
+                new BeatSharing(registry, "alone", System::currentTimeMillis, () -> 250L)));
         List<String> waiting = new ArrayList<>();
         List<String> never = new ArrayList<>();
         ProducerTemplate template = center.context().createProducerTemplate();

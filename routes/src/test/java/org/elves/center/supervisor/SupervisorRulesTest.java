@@ -25,6 +25,7 @@ import java.util.zip.ZipOutputStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -191,5 +192,33 @@ class SupervisorRulesTest {
         openapi.answered(Map.of("flag", "true", "error", "", "result", keys));
         assertTrue(openapi.find(id).allows("apptest", "10.1.2.3"));
         assertTrue(!openapi.find(id).allows("apptest", "127.0.0.2"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConfiguredAdminPairReachesEveryOpenApiAndChangesOnlyInTheSettings() {
+        ElvesConfig configured = Center.configFor(List.of(Component.OPENAPI)).overrides(Map.of("elves.openapi.auth.id", "standalone-admin", "elves.openapi.auth.key", "s3cret-one")).build();
+        org.elves.center.openapi.AdminPairRegistration registration = new org.elves.center.openapi.AdminPairRegistration(configured);
+        Map<String, Object> pair = registration.toRegister();
+        registration.answered(supervisor.keys().configuredAdminPair(body("auth_id", pair.get("auth_id"), "key", pair.get("key"))));
+        assertNull(registration.toRegister(), "registered once");
+
+        // another OpenAPI instance, started without the pair, accepts it from the key table
+        org.elves.center.openapi.SupervisorKeys other = new org.elves.center.openapi.SupervisorKeys(config);
+        other.answered(Map.of("flag", "true", "error", "", "result", supervisor.tables().keyTable(Map.of("version", "")).get("result")));
+        assertEquals("s3cret-one", other.find("standalone-admin").secret());
+        assertTrue(other.find("standalone-admin").admin());
+
+        // the key API leaves it alone; a new configured pair replaces it
+        assertEquals(ErrorCode.AUTH_ID_NOT_FOUND, refusal(() -> supervisor.keys().keyRotate(body("auth_id", "standalone-admin"))));
+        assertEquals(ErrorCode.AUTH_ID_NOT_FOUND, refusal(() -> supervisor.keys().keyRevoke(body("auth_id", "standalone-admin"))));
+        supervisor.keys().configuredAdminPair(body("auth_id", "new-admin", "key", "s3cret-two"));
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) supervisor.keys().keyList(body()).get("result");
+        assertEquals(List.of("new-admin"), listed.stream().filter(k -> Boolean.TRUE.equals(k.get("configured"))).map(k -> k.get("auth_id")).toList());
+
+        // a key made through the API is never taken over
+        Map<String, Object> made = (Map<String, Object>) supervisor.keys().keyCreate(body("name", "made")).get("result");
+        assertEquals(ErrorCode.AUTH_ID_NOT_FOUND, refusal(() -> supervisor.keys().configuredAdminPair(body("auth_id", made.get("auth_id"), "key", "x"))));
+        assertEquals(made.get("key"), supervisor.reference().getAuthKey(Map.of("auth_id", made.get("auth_id"))).get("auth_key"));
     }
 }
