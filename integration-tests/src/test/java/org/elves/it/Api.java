@@ -27,8 +27,13 @@ final class Api {
     }
 
     static Api as(LocalCluster cluster, String authId, String key, Clock clock) {
-        return new Api(new ElvesApiClient(new ApiTarget(URI.create(cluster.apiUrl()), authId, key), Md5Signer.INSTANCE, clock),
-                OpenApiAnswers.of(cluster.apiUrl()));
+        return at(cluster.apiUrl(), authId, key, Md5Signer.INSTANCE, clock);
+    }
+
+    /** The API of one OpenAPI instance among several, signed by {@code signer}. */
+    static Api at(String apiUrl, String authId, String key, org.elves.cli.api.RequestSigner signer, Clock clock) {
+        return new Api(new ElvesApiClient(new ApiTarget(URI.create(apiUrl), authId, key), signer, clock),
+                OpenApiAnswers.of(apiUrl));
     }
 
     ApiResponse rt(String ip, String app, String func, String param, int timeout) {

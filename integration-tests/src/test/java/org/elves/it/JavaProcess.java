@@ -21,10 +21,24 @@ final class JavaProcess implements AutoCloseable {
         this.output = output;
     }
 
+    /**
+     * For many processes on few cores: the quick compiler only and one GC thread, so that a dozen
+     * JVMs starting at once do not spend the machine on JIT and GC threads (steady-state speed
+     * matters little to a test).
+     */
+    static final List<String> SMALL_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:CICompilerCount=1",
+            "-Xss512k", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+
     static JavaProcess start(String name, Map<String, String> env, String mainClass, List<String> args) throws IOException {
+        return start(name, env, List.of(), mainClass, args);
+    }
+
+    static JavaProcess start(String name, Map<String, String> env, List<String> jvmOptions, String mainClass,
+                             List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);

@@ -196,6 +196,8 @@ public final class LocalCluster implements AutoCloseable {
                 admin.deleteQueue(prefix + c.id());
             }
             admin.deleteExchange(config.get("elves.mq.exchange"));
+            // the Heartbeats' broadcast (their own queues expire by themselves)
+            admin.deleteExchange(config.get("elves.mq.exchange") + ".heartbeats");
         } catch (RuntimeException e) {
             // the broker may be gone already; nothing to clean then
         } finally {

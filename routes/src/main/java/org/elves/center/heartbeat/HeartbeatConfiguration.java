@@ -5,6 +5,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
 import org.elves.center.common.ThriftServerService;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.thrift.HeartbeatService;
@@ -27,20 +28,6 @@ public class HeartbeatConfiguration implements CamelConfiguration {
                         + config.requireLong("elves.heartbeat.warmup-slack-seconds")) * 1000L);
     }
 
-    @BindToRegistry("beatSharing")
-    public BeatSharing beatSharing(@BeanInject("agentRegistry") AgentRegistry registry,
-                                   @BeanInject("elvesInstance") String instance,
-                                   @BeanInject("elvesConfig") ElvesConfig config) {
-        return new BeatSharing(registry, instance, System::currentTimeMillis,
-                () -> config.requireLong("elves.heartbeat.share-ms"));
-    }
-
-    @BindToRegistry("heartbeatQueries")
-    public HeartbeatQueries heartbeatQueries(@BeanInject("agentRegistry") AgentRegistry registry,
-                                             @BeanInject("heartbeatWarmup") HeartbeatWarmup warmup,
-                                             @BeanInject("beatSharing") BeatSharing sharing) {
-        return new HeartbeatQueries(registry, warmup, sharing);
-    }
 
     @BindToRegistry("agentCronTable")
     public AgentCronTable agentCronTable() {
@@ -52,12 +39,6 @@ public class HeartbeatConfiguration implements CamelConfiguration {
         return new DeployTable();
     }
 
-    @BindToRegistry("heartbeatAnswers")
-    public HeartbeatAnswers heartbeatAnswers(@BeanInject("elvesConfig") ElvesConfig config,
-                                             @BeanInject("agentCronTable") AgentCronTable crons,
-                                             @BeanInject("deployTable") DeployTable deployments) {
-        return new HeartbeatAnswers(config, crons, deployments);
-    }
 
     @PropertyInject("elves.heartbeat.host")
     private String host;
@@ -66,8 +47,23 @@ public class HeartbeatConfiguration implements CamelConfiguration {
     @PropertyInject("elves.heartbeat.max-threads")
     private int maxThreads;
 
+    /**
+     * The beans that need each other, bound in that order: Camel orders @BindToRegistry methods by
+     * a heuristic that a chain of them defeats now and then.
+     */
     @Override
     public void configure(CamelContext context) throws Exception {
+        Registry registry = context.getRegistry();
+        ElvesConfig config = registry.lookupByNameAndType("elvesConfig", ElvesConfig.class);
+        AgentRegistry agents = registry.lookupByNameAndType("agentRegistry", AgentRegistry.class);
+        BeatSharing sharing = new BeatSharing(agents, registry.lookupByNameAndType("elvesInstance", String.class),
+                System::currentTimeMillis, () -> config.requireLong("elves.heartbeat.share-ms"));
+        registry.bind("beatSharing", sharing);
+        registry.bind("heartbeatQueries", new HeartbeatQueries(agents,
+                registry.lookupByNameAndType("heartbeatWarmup", HeartbeatWarmup.class), sharing));
+        registry.bind("heartbeatAnswers", new HeartbeatAnswers(config,
+                registry.lookupByNameAndType("agentCronTable", AgentCronTable.class),
+                registry.lookupByNameAndType("deployTable", DeployTable.class)));
         HeartbeatService.Processor<HeartbeatReceiver> processor =
                 new HeartbeatService.Processor<>(new HeartbeatReceiver(context.createProducerTemplate()));
         ThriftServerService server = new ThriftServerService("heartbeat", host, port, processor, maxThreads);
