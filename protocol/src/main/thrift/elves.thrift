@@ -69,7 +69,7 @@ service AppService {
 }
 
 // Center-internal, between Heartbeat instances (no agent sees these): the beats one instance
-// received, published to every instance so that each answers for every agent (docs/decisions.md 22).
+// received, published to every instance so that each answers for every agent (docs/decisions.md 23).
 struct SharedBeat {
   1: AgentInfo info,
   2: i64 lastSeen,    // when a Heartbeat received the agent's last beat, ms since the epoch

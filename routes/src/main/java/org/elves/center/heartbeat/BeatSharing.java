@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Every Heartbeat instance knows every agent (docs/decisions.md 22): the beats one instance
+ * Every Heartbeat instance knows every agent (docs/decisions.md 23): the beats one instance
  * receives are published in batches (route heartbeat-share, every {@code elves.heartbeat.share-ms})
  * to every instance, which merges them into its {@link AgentRegistry}. An agent beating any
  * instance is thus online on all, a Scheduler may ask any, and the hot path (the online check)
