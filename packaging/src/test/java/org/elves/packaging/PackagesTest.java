@@ -135,11 +135,12 @@ class PackagesTest {
     void packagedAgentServesAndStopsOnSigterm() throws Exception {
         Path state = unpacked.resolve("agent-state");
         Path log = unpacked.resolve("agent.log");
-        Process p = new ProcessBuilder(agent.resolve("bin/elves-agent").toString(),
+        ProcessBuilder builder = new ProcessBuilder(agent.resolve("bin/elves-agent").toString(),
                 "--config", agent.resolve("etc/agent.json").toString(), "--ip", "127.0.0.1", "--bind", "127.0.0.1",
                 "--port", "0", "--no-heartbeat", "--state-dir", state.toString(),
                 "--apps-dir", unpacked.resolve("agent-apps").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Process p = clean(builder).start();
         try {
             Matcher listening = await(p, log,
                     Pattern.compile("(?m)^elves agent 127\\.0\\.0\\.1 listening on 127\\.0\\.0\\.1:(\\d+)$"), 20);
@@ -262,15 +263,18 @@ class PackagesTest {
     void packagedCenterRunsAShapeAndStopsOnSigterm() throws Exception {
         Path shape = center.resolve("etc/shapes/center-heartbeat.properties");
         Path log = unpacked.resolve("center.log");
-        Process p = new ProcessBuilder(center.resolve("bin/elves-center").toString(), "--config", shape.toString(),
+        ProcessBuilder builder = new ProcessBuilder(center.resolve("bin/elves-center").toString(),
+                "--config", shape.toString(),
                 "-D", "elves.heartbeat.host=127.0.0.1", "-D", "elves.heartbeat.port=0",
                 "-D", "elves.mq.queue-prefix=" + MQ_NAMESPACE + "-", "-D", "elves.mq.exchange=" + MQ_NAMESPACE,
                 // no Supervisor or Cron to ask in this test
                 "-D", "elves.heartbeat.deployments=false", "-D", "elves.heartbeat.agent-crons=false")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Process p = clean(builder).start();
         try {
-            // the launcher's INFO level for a service: the start is in the journal
-            await(p, log, Pattern.compile("(?m) Elves center started: \\[heartbeat]$"), 40);
+            // the launcher's INFO level for a service: the start is in the journal (about 3 s on an
+            // idle 2-core machine; the bound is for a loaded one)
+            await(p, log, Pattern.compile("(?m) Elves center started: \\[heartbeat]$"), 90);
             Matcher thrift = await(p, log,
                     Pattern.compile("(?m) heartbeat Thrift server listening on 127\\.0\\.0\\.1:(\\d+)$"), 1);
             try (Socket socket = new Socket()) {
@@ -427,8 +431,8 @@ class PackagesTest {
         // output to files, not pipes: nothing to drain, no reader racing the process's exit
         Path out = Files.createTempFile(unpacked, "out", ".txt");
         Path err = Files.createTempFile(unpacked, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().remove("ELVES_JAVA_OPTS");
+        ProcessBuilder builder = clean(new ProcessBuilder(command)).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         builder.environment().putAll(env);
         Process p = builder.start();
         try {
@@ -437,6 +441,12 @@ class PackagesTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** Without this JVM's launcher and Elves variables: the packages' defaults are under test. */
+    private static ProcessBuilder clean(ProcessBuilder builder) {
+        builder.environment().keySet().removeIf(name -> name.startsWith("ELVES_"));
+        return builder;
     }
 
     /** Waits until the process's output file shows the pattern; fails when it ends first or after the seconds. */
