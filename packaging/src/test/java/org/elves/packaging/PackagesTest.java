@@ -1,7 +1,6 @@
 package org.elves.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,7 +8,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,7 +109,7 @@ class PackagesTest {
         assertTrue(bad.exit != 0 && bad.err.contains("NoSuchOption;echo"), bad.toString());
     }
 
-    /** The sample settings, read by the agent's own reader: every value lands where the comments say. */
+    /** The sample settings, read by the agent's own reader: each value lands where docs/deployment.md says. */
     @Test
     void sampleAgentConfigLoads() {
         AgentSettings settings = ConfigFile.load(agent.resolve("etc/agent.json")).build();
