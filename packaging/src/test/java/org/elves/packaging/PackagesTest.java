@@ -103,6 +103,14 @@ class PackagesTest {
         assertEquals(0, help.exit, help.toString());
         assertTrue(help.out.startsWith("Usage: agent "), help.toString());
         assertTrue(help.out.contains("--config=<cfg.json>") && help.out.contains("--state-dir=<dir>"), help.out);
+        // through the install symlink (/opt/elves-agent) and a link to the script (/usr/local/bin):
+        // the launcher finds its lib/ from its real path
+        Path home = Files.createSymbolicLink(unpacked.resolve("elves-agent"), agent);
+        Path bin = Files.createDirectories(unpacked.resolve("usr-local-bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("elves-agent"), home.resolve("bin/elves-agent"));
+        Run linked = run(List.of(link.toString(), "--version"), Map.of());
+        assertEquals(0, linked.exit, linked.toString());
+        assertEquals(version.out, linked.out);
         // ELVES_JAVA_OPTS reaches the JVM as options, not as shell text: a bad one stops java itself
         Run bad = run(List.of(agent.resolve("bin/elves-agent").toString(), "--version"),
                 Map.of("ELVES_JAVA_OPTS", "-XX:+NoSuchOption;echo"));
