@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * process or test that forgets the file, and an undocumented key is one nobody can set. A
  * component's code reads only keys of the shared files or of its own: a process loads no other
  * component's defaults. Scans the main sources of the modules that read the center's config (the
- * agent has its own settings).
+ * agent has its own settings, checked by the agent's SettingsDocumentedTest). Every key the
+ * document names is read somewhere too.
  */
 class SettingsDocumentedTest {
     private static final List<Path> JAVA_SOURCES = List.of(Path.of("src/main/java"),
@@ -123,6 +124,49 @@ class SettingsDocumentedTest {
         assertEquals(List.of(), problems);
     }
 
+    /**
+     * The other way round: every key docs/configuration.md documents for the center is read by
+     * the code (a key literal, a route's placeholder, or for a pattern such as
+     * {@code elves.processor.<app>} the prefix the code builds its keys from), so the document
+     * names no setting that does nothing.
+     */
+    @Test
+    void everyDocumentedKeyIsRead() throws IOException {
+        Set<String> read = new TreeSet<>();
+        Set<String> prefixes = new TreeSet<>();
+        for (Path file : files(JAVA_SOURCES, ".java")) {
+            for (String line : Files.readAllLines(file)) {
+                String trimmed = line.strip();
+                if (trimmed.startsWith("*") || trimmed.startsWith("//") || trimmed.startsWith("/*")) {
+                    continue;
+                }
+                Matcher key = JAVA_KEY.matcher(line);
+                while (key.find()) {
+                    boolean prefix = key.group(1).endsWith(".") || key.group(2) != null;
+                    (prefix ? prefixes : read).add(key.group(1));
+                }
+            }
+        }
+        for (Path file : files(List.of(YAML_ROUTES), ".yaml")) {
+            Matcher placeholder = PLACEHOLDER.matcher(Files.readString(file));
+            while (placeholder.find()) {
+                read.add(placeholder.group(1));
+            }
+        }
+        List<String> unread = new ArrayList<>();
+        for (String key : documentedKeys()) {
+            int pattern = key.indexOf('<');
+            boolean isRead = pattern < 0 ? read.contains(key) : prefixes.contains(key.substring(0, pattern));
+            if (!isRead) {
+                unread.add(key);
+            }
+        }
+        assertEquals(List.of(), unread, "documented in " + DOCS + " but read nowhere in " + JAVA_SOURCES + " or "
+                + YAML_ROUTES);
+        assertTrue(read.contains("elves.openapi.sign.window-seconds") && prefixes.contains("elves.processor."),
+                "the scan finds keys and prefixes: " + read + " " + prefixes);
+    }
+
     /** The scan would pass on nothing at all: make sure it sees what it should. */
     @Test
     void theScanFindsTheSettings() throws IOException {
@@ -182,15 +226,19 @@ class SettingsDocumentedTest {
     }
 
     /**
-     * The keys of the tables' first column. A row may abbreviate the keys after its first one:
-     * {@code .port} replaces as many trailing parts, {@code -poll-ms} is appended, and a bare
-     * {@code max-header-bytes} replaces the last part.
+     * The keys of the first column of the tables in the section "## Center". A row may abbreviate
+     * the keys after its first one: {@code .port} replaces as many trailing parts, {@code -poll-ms}
+     * is appended, and a bare {@code max-header-bytes} replaces the last part.
      */
     private static Set<String> documentedKeys() throws IOException {
         Set<String> keys = new TreeSet<>();
+        boolean center = false;
         for (String line : Files.readAllLines(DOCS)) {
+            if (line.startsWith("## ")) {
+                center = line.equals("## Center"); // the agent's section has keys of its own
+            }
             String[] cells = line.split("\\|");
-            if (!line.startsWith("|") || cells.length < 2) {
+            if (!center || !line.startsWith("|") || cells.length < 2) {
                 continue;
             }
             Matcher m = TABLE_KEYS.matcher(cells[1]);
