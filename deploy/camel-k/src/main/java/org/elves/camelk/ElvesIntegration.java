@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.TreeMap;
 
 /**
  * What {@link Center#start} does around Camel Main, for a Camel Main that someone else runs: a
@@ -110,15 +109,8 @@ public class ElvesIntegration implements CamelConfiguration, CamelContextAware {
         try {
             // the builder reads a file layer from a file only; read at build, so gone right after
             file = Files.createTempFile("elves-integration-", ".properties");
-            Properties sorted = new Properties() {
-                @Override
-                public synchronized java.util.Set<java.util.Map.Entry<Object, Object>> entrySet() {
-                    return new TreeMap<>(this).entrySet();
-                }
-            };
-            sorted.putAll(elvesProperties);
             try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                sorted.store(out, "the Integration's elves.* properties");
+                elvesProperties.store(out, "the Integration's elves.* properties");
             }
             return builder.propertiesFile(file).build();
         } catch (IOException e) {
