@@ -37,15 +37,21 @@ import static org.junit.jupiter.api.Assertions.fail;
 class CamelKManifestsTest {
     static final Path DIR = IntegrationManifests.repoRoot().resolve("deploy/camel-k");
 
-    /** Every manifest in integrations/, read strictly, by file name. */
-    static Map<String, Integration> readAll() throws IOException {
+    private static Map<String, Integration> read;
+
+    /** Every manifest in integrations/, read strictly, by file name (once per test JVM). */
+    static synchronized Map<String, Integration> readAll() throws IOException {
+        if (read != null) {
+            return read;
+        }
         Map<String, Integration> all = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(DIR.resolve("integrations"))) {
             for (Path file : files.sorted().toList()) {
                 all.put(file.getFileName().toString(), read(Files.readString(file, StandardCharsets.UTF_8), file.toString()));
             }
         }
-        return all;
+        read = java.util.Collections.unmodifiableMap(all);
+        return read;
     }
 
     /**
@@ -64,6 +70,9 @@ class CamelKManifestsTest {
     static void regenerateWhenAsked() throws IOException {
         if (Boolean.getBoolean("elves.camelk.regenerate")) {
             IntegrationManifests.writeAll(DIR);
+            synchronized (CamelKManifestsTest.class) {
+                read = null;
+            }
         }
     }
 
@@ -128,6 +137,8 @@ class CamelKManifestsTest {
             assertEquals(files.stream().map(IntegrationManifests::sourceName).toList(),
                     sources.stream().map(Sources::getName).toList(),
                     c.id() + ": common/'s and " + c.id() + "/'s route files of routes.index, in its order");
+            assertEquals(sources.size(), sources.stream().map(Sources::getName).distinct().count(),
+                    c.id() + ": Camel K mounts the sources in one directory, so their names must differ");
             for (int i = 0; i < files.size(); i++) {
                 Sources s = sources.get(i);
                 assertEquals("yaml", s.getLanguage());

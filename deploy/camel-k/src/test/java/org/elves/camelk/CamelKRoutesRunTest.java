@@ -87,8 +87,7 @@ class CamelKRoutesRunTest {
         mongo.bind("127.0.0.1", 0);
         rabbit = new CachingConnectionFactory("127.0.0.1", 5672);
         for (Component c : Component.values()) {
-            Integration it = CamelKManifestsTest.read(Files.readString(IntegrationManifests.file(CamelKManifestsTest.DIR, c),
-                    StandardCharsets.UTF_8), c.id());
+            Integration it = CamelKManifestsTest.readAll().get(IntegrationManifests.name(c) + ".yaml");
             manifests.put(c, it);
             running.put(c, start(c, it));
         }
@@ -208,7 +207,7 @@ class CamelKRoutesRunTest {
                 }
             }
         }
-        assertFalse(ids.contains("null"), IntegrationManifests.name(Component.HEARTBEAT) + ": a route without an id");
+        assertFalse(ids.contains("null"), it.getMetadata().getName() + ": a route without an id");
         return ids;
     }
 
