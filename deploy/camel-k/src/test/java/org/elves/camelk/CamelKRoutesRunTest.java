@@ -277,6 +277,26 @@ class CamelKRoutesRunTest {
         assertEquals(200, admin.statusCode(), admin.body());
     }
 
+    /** OpenAPI's Integration asks Heartbeat's through RabbitMQ: the components of two manifests work together. */
+    @Test
+    void aSignedApiCallReachesHeartbeatThroughOpenApi() throws Exception {
+        Map<String, String> p = settings.get(Component.OPENAPI);
+        String path = "/api/v2/info/agents";
+        Map<String, String> params = new java.util.TreeMap<>();
+        params.put("auth_id", p.get("elves.openapi.auth.id"));
+        params.put("timestamp", String.valueOf(System.currentTimeMillis() / 1000));
+        params.put("sign", org.elves.protocol.ApiSignature.sign(path, params, p.get("elves.openapi.auth.key")));
+        params.put("sign_type", "md5");
+        String query = params.entrySet().stream()
+                .map(e -> e.getKey() + "=" + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + p.get("elves.openapi.port") + path + "?" + query))
+                .timeout(REPLY_WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("\"flag\":\"true\""), answer.body());
+    }
+
     /** An rpc.call as another component makes it: an envelope on the exchange, the reply by direct reply-to. */
     private static Envelope call(Component to, String func, Map<String, Object> body) {
         Envelope request = Envelope.call("camelk", to.id(), func, new LinkedHashMap<>(body));
