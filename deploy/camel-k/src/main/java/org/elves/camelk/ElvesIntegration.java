@@ -3,6 +3,7 @@ package org.elves.camelk;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.Ordered;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
@@ -72,7 +73,9 @@ public class ElvesIntegration implements CamelConfiguration, CamelContextAware {
         this.components = Component.parse(names);
         this.config = configOf(Center.configFor(components), properties.loadProperties(key -> key.startsWith("elves.")));
         camelContext.getRegistry().bind("elvesConfig", config);
-        properties.addPropertiesSource(new ElvesPropertiesSource(config));
+        // first of all sources: the file holding the Integration's properties has the order
+        // ElvesPropertiesSource takes by default (100), and would hide ZooKeeper's live values
+        properties.addPropertiesSource(new ElvesPropertiesSource(config, Ordered.HIGHEST));
         LOG.info("Elves integration: components {}, {}", components.stream().map(Component::id).toList(), config);
     }
 

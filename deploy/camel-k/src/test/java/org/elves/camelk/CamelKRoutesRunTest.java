@@ -231,6 +231,22 @@ class CamelKRoutesRunTest {
         }
     }
 
+    /** The manifest's properties are the config file layer: ZooKeeper (live) overrides them, as for elves center. */
+    @Test
+    void zooKeeperOverridesTheManifestsProperties() throws InterruptedException {
+        ElvesConfig config = running.get(Component.SUPERVISOR).getCamelContext().getRegistry()
+                .lookupByNameAndType("elvesConfig", ElvesConfig.class);
+        String external = "http://agents-reach-this.example:9092/packages";
+        config.publish("supervisor", Map.of("elves.supervisor.package-url", external));
+        long until = System.currentTimeMillis() + 5_000;
+        while (!external.equals(config.get("elves.supervisor.package-url")) && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(external, config.get("elves.supervisor.package-url"));
+        assertEquals(external, running.get(Component.SUPERVISOR).getCamelContext()
+                .resolvePropertyPlaceholders("{{elves.supervisor.package-url}}"));
+    }
+
     @Test
     void eachComponentRegisteredInZooKeeper() throws Exception {
         ElvesConfig config = running.get(Component.HEARTBEAT).getCamelContext().getRegistry()
