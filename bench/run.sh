@@ -6,6 +6,9 @@
 #   bench/run.sh CronBench            1,000 crons every 5 s over 20 agents: firing delay, fail-over
 #   bench/run.sh AuthBench            what checking a signed request's key and grants costs
 #   bench/run.sh CastBench            what a confirmed, persistent, mandatory rpc.cast costs
+#   bench/run.sh ScaleOutBench        one process per component instance: realtime throughput with one
+#                                     Scheduler and OpenAPI against two, then each component's fail-over gap
+#   bench/run.sh BeatSharingBench     what sharing agents' beats between Heartbeat instances costs
 # Needs RabbitMQ on 127.0.0.1:5672 (./elves setup starts it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * Issue 14 item 6: the center scaled out, each component instance its own process on one RabbitMQ,
  * ZooKeeper and MongoDB (embedded here), agents in this JVM.
  * <ol>
- *   <li>Realtime throughput (no-op shell worker, concurrent callers) with one Scheduler and one
- *       OpenAPI, then with a second of each (callers split over both OpenAPIs).</li>
+ *   <li>Realtime throughput (no-op shell worker, concurrent callers, after a warm-up) with one
+ *       Scheduler and one OpenAPI, then with a second of each (callers split over both OpenAPIs).</li>
  *   <li>The fail-over gap per component: with two instances of every component, instance 1 of
  *       each in turn is killed (SIGKILL) while probes that need that component run; the gap is the
  *       longest time without a successful probe around the kill (the Cron's: the longest time
@@ -40,7 +40,8 @@ public final class ScaleOutBench {
 
     public static void main(String[] args) throws Exception {
         org.elves.protocol.JvmDefaults.apply();
-        Map<String, Integer> o = Options.parse(args, Map.of("callers", 8, "seconds", 10, "session-ms", 4000));
+        Map<String, Integer> o = Options.parse(args, Map.of("callers", 8, "seconds", 10, "warmup", 10,
+                "session-ms", 4000, "failover", 1));
         try (LocalCluster shared = LocalCluster.builder().components(List.of())
                 .setting("elves.zookeeper.session-timeout-ms", String.valueOf(o.get("session-ms"))).start();
              Processes centers = new Processes(shared, o.get("session-ms"))) {
@@ -53,12 +54,17 @@ public final class ScaleOutBench {
             shared.startAgents(List.of(AGENT), b -> b.heartbeats(centers.endpoints("heartbeat"))
                     .schedulers(centers.endpoints("scheduler")));
             awaitOk(() -> noop(centers.api(1)));
+            load(List.of(centers.api(1)), o.get("callers"), o.get("warmup"));
             throughput("1 Scheduler, 1 OpenAPI", List.of(centers.api(1)), o.get("callers"), o.get("seconds"));
             centers.start("scheduler", 2);
             centers.start("openapi", 2);
             centers.awaitStarted();
             awaitOk(() -> noop(centers.api(2)));
+            load(List.of(centers.api(1), centers.api(2)), o.get("callers"), o.get("warmup"));
             throughput("2 Schedulers, 2 OpenAPIs", List.of(centers.api(1), centers.api(2)), o.get("callers"), o.get("seconds"));
+            if (o.get("failover") == 0) {
+                System.exit(0);
+            }
 
             for (String component : COMPONENTS) {
                 for (int i = 1; i <= 2; i++) {
@@ -74,6 +80,13 @@ public final class ScaleOutBench {
     }
 
     private static void throughput(String shape, List<ElvesApiClient> apis, int callers, int seconds) throws Exception {
+        long[] counts = load(apis, callers, seconds);
+        System.out.printf("realtime throughput, %s, %d callers, %d s: %.0f calls/s, %d errors%n",
+                shape, callers, seconds, counts[0] / (double) seconds, counts[1]);
+    }
+
+    /** Callers spread over the APIs for this long: {calls that succeeded, calls that did not}. */
+    private static long[] load(List<ElvesApiClient> apis, int callers, int seconds) throws Exception {
         AtomicLong done = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -91,8 +104,7 @@ public final class ScaleOutBench {
         for (Thread t : threads) {
             t.join();
         }
-        System.out.printf("realtime throughput, %s, %d callers, %d s: %.0f calls/s, %d errors%n",
-                shape, callers, seconds, done.get() / (double) seconds, errors.get());
+        return new long[] {done.get(), errors.get()};
     }
 
     private static void failoverGaps(Processes centers) throws Exception {
@@ -224,6 +236,7 @@ public final class ScaleOutBench {
             String name = component + "-" + instance;
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:+UseSerialGC", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                    "-Delves.log.level=INFO",
                     "-cp", System.getProperty("java.class.path"), "org.elves.center.CenterCommand", "--components", component));
             Map<String, String> settings = new LinkedHashMap<>(shared.sharedSettings());
             for (String c : List.of("openapi", "heartbeat", "scheduler", "supervisor")) {
