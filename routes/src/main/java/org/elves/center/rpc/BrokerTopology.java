@@ -49,12 +49,7 @@ public final class BrokerTopology implements ConnectionListener {
         exchanges.add(exchange);
         Binding binding = new Binding(queue, Binding.DestinationType.QUEUE, exchange, routingKey, null);
         inboxes.put(queue, binding);
-        try {
-            admin.declareExchange(new TopicExchange(exchange, true, false));
-            declareInbox(binding);
-        } catch (AmqpException e) {
-            LOG.warn("inbox {} not declared now ({}); it is on the next connection", queue, e.getMessage());
-        }
+        declareNow(exchange, queue, () -> declareInbox(binding));
     }
 
     /**
@@ -69,9 +64,14 @@ public final class BrokerTopology implements ConnectionListener {
                 new Queue(queue, false, false, false, Map.<String, Object>of("x-expires", OWN_QUEUE_EXPIRES_MS, "x-message-ttl", messageTtlMs)),
                 new Binding(queue, Binding.DestinationType.QUEUE, exchange, routingKey, null));
         ownQueues.put(queue, own);
+        declareNow(exchange, queue, () -> declareOwn(own));
+    }
+
+    /** Declares the exchange and a queue now if the broker is reachable; else the next connection does. */
+    private void declareNow(String exchange, String queue, Runnable declareQueue) {
         try {
             admin.declareExchange(new TopicExchange(exchange, true, false));
-            declareOwn(own);
+            declareQueue.run();
         } catch (AmqpException e) {
             LOG.warn("queue {} not declared now ({}); it is on the next connection", queue, e.getMessage());
         }

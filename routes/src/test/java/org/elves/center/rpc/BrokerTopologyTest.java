@@ -57,6 +57,35 @@ class BrokerTopologyTest {
     }
 
     @Test
+    void aProcessesOwnQueueHearsEveryBroadcastAndIsDeclaredAgainOnANewConnection() {
+        String own = prefix + "heartbeat.beats.instance-1";
+        String beats = exchange + ".heartbeats";
+        topology.ownQueue(beats, own, "#", 30_000);
+        try {
+            new RabbitTemplate(factory).send(beats, "beats", new Message("batch".getBytes(), new MessageProperties()));
+            assertEquals(1, awaitMessages(own, 1), "bound to the broadcast");
+            // a broker restart drops a non-durable queue: the next connection declares it again
+            admin.deleteQueue(own);
+            topology.onCreate(null);
+            assertNotNull(admin.getQueueInfo(own));
+            // declared non-durable with an expiry: the broker refuses a durable declaration of it
+            assertEquals(true, refusesDurable(own));
+        } finally {
+            admin.deleteQueue(own);
+            admin.deleteExchange(beats);
+        }
+    }
+
+    private boolean refusesDurable(String queue) {
+        try {
+            admin.declareQueue(new Queue(queue, true, false, false));
+            return false;
+        } catch (org.springframework.amqp.AmqpException e) {
+            return true;
+        }
+    }
+
+    @Test
     void anEmptyNonDurableQueueOfAnOlderElvesIsReplaced() {
         admin.declareQueue(new Queue(prefix + "cron", false, false, false));
         topology.inbox(exchange, prefix + "cron", "*.cron.#");
