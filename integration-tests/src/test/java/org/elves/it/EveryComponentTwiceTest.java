@@ -152,6 +152,14 @@ class EveryComponentTwiceTest {
                 .call("/api/v2/info/agents", Map.of());
         assertEquals(ErrorCode.NONCE_REPLAYED, replay.errorCode(), replay.error());
 
+        // an app registered through one OpenAPI is listed by the other
+        assertTrue(api1.call("/api/v2/admin/app/create", Map.of("app", "twice-registered", "name", "Twice")).ok());
+        ApiResponse apps = api2.call("/api/v2/admin/app/list", Map.of());
+        assertTrue(apps.ok(), apps.error());
+        Set<String> listedApps = new HashSet<>();
+        apps.result().forEach(app -> listedApps.add(app.get("app").asText()));
+        assertTrue(listedApps.contains("twice-registered"), apps.body());
+
         // a key made through one OpenAPI, granted through the other, works on both with its grant
         ApiResponse created = api1.call("/api/v2/admin/key/create", Map.of("name", "twice"));
         assertTrue(created.ok(), created.error());
