@@ -1862,14 +1862,14 @@ public class AgentService {
             case 1: // INS_LIST
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list16 = iprot.readListBegin();
-                  struct.insList = new java.util.ArrayList<Instruct>(_list16.size);
-                  @org.apache.thrift.annotation.Nullable Instruct _elem17;
-                  for (int _i18 = 0; _i18 < _list16.size; ++_i18)
+                  org.apache.thrift.protocol.TList _list8 = iprot.readListBegin();
+                  struct.insList = new java.util.ArrayList<Instruct>(_list8.size);
+                  @org.apache.thrift.annotation.Nullable Instruct _elem9;
+                  for (int _i10 = 0; _i10 < _list8.size; ++_i10)
                   {
-                    _elem17 = new Instruct();
-                    _elem17.read(iprot);
-                    struct.insList.add(_elem17);
+                    _elem9 = new Instruct();
+                    _elem9.read(iprot);
+                    struct.insList.add(_elem9);
                   }
                   iprot.readListEnd();
                 }
@@ -1898,9 +1898,9 @@ public class AgentService {
           oprot.writeFieldBegin(INS_LIST_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.insList.size()));
-            for (Instruct _iter19 : struct.insList)
+            for (Instruct _iter11 : struct.insList)
             {
-              _iter19.write(oprot);
+              _iter11.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -1932,9 +1932,9 @@ public class AgentService {
         if (struct.isSetInsList()) {
           {
             oprot.writeI32(struct.insList.size());
-            for (Instruct _iter20 : struct.insList)
+            for (Instruct _iter12 : struct.insList)
             {
-              _iter20.write(oprot);
+              _iter12.write(oprot);
             }
           }
         }
@@ -1946,14 +1946,14 @@ public class AgentService {
         java.util.BitSet incoming = iprot.readBitSet(1);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list21 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.insList = new java.util.ArrayList<Instruct>(_list21.size);
-            @org.apache.thrift.annotation.Nullable Instruct _elem22;
-            for (int _i23 = 0; _i23 < _list21.size; ++_i23)
+            org.apache.thrift.protocol.TList _list13 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.insList = new java.util.ArrayList<Instruct>(_list13.size);
+            @org.apache.thrift.annotation.Nullable Instruct _elem14;
+            for (int _i15 = 0; _i15 < _list13.size; ++_i15)
             {
-              _elem22 = new Instruct();
-              _elem22.read(iprot);
-              struct.insList.add(_elem22);
+              _elem14 = new Instruct();
+              _elem14.read(iprot);
+              struct.insList.add(_elem14);
             }
           }
           struct.setInsListIsSet(true);
@@ -2295,14 +2295,14 @@ public class AgentService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list24 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<Reinstruct>(_list24.size);
-                  @org.apache.thrift.annotation.Nullable Reinstruct _elem25;
-                  for (int _i26 = 0; _i26 < _list24.size; ++_i26)
+                  org.apache.thrift.protocol.TList _list16 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<Reinstruct>(_list16.size);
+                  @org.apache.thrift.annotation.Nullable Reinstruct _elem17;
+                  for (int _i18 = 0; _i18 < _list16.size; ++_i18)
                   {
-                    _elem25 = new Reinstruct();
-                    _elem25.read(iprot);
-                    struct.success.add(_elem25);
+                    _elem17 = new Reinstruct();
+                    _elem17.read(iprot);
+                    struct.success.add(_elem17);
                   }
                   iprot.readListEnd();
                 }
@@ -2331,9 +2331,9 @@ public class AgentService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.success.size()));
-            for (Reinstruct _iter27 : struct.success)
+            for (Reinstruct _iter19 : struct.success)
             {
-              _iter27.write(oprot);
+              _iter19.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -2365,9 +2365,9 @@ public class AgentService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (Reinstruct _iter28 : struct.success)
+            for (Reinstruct _iter20 : struct.success)
             {
-              _iter28.write(oprot);
+              _iter20.write(oprot);
             }
           }
         }
@@ -2379,14 +2379,14 @@ public class AgentService {
         java.util.BitSet incoming = iprot.readBitSet(1);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list29 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.success = new java.util.ArrayList<Reinstruct>(_list29.size);
-            @org.apache.thrift.annotation.Nullable Reinstruct _elem30;
-            for (int _i31 = 0; _i31 < _list29.size; ++_i31)
+            org.apache.thrift.protocol.TList _list21 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.success = new java.util.ArrayList<Reinstruct>(_list21.size);
+            @org.apache.thrift.annotation.Nullable Reinstruct _elem22;
+            for (int _i23 = 0; _i23 < _list21.size; ++_i23)
             {
-              _elem30 = new Reinstruct();
-              _elem30.read(iprot);
-              struct.success.add(_elem30);
+              _elem22 = new Reinstruct();
+              _elem22.read(iprot);
+              struct.success.add(_elem22);
             }
           }
           struct.setSuccessIsSet(true);
@@ -3493,13 +3493,13 @@ public class AgentService {
             case 1: // IDS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list32 = iprot.readListBegin();
-                  struct.ids = new java.util.ArrayList<java.lang.String>(_list32.size);
-                  @org.apache.thrift.annotation.Nullable java.lang.String _elem33;
-                  for (int _i34 = 0; _i34 < _list32.size; ++_i34)
+                  org.apache.thrift.protocol.TList _list24 = iprot.readListBegin();
+                  struct.ids = new java.util.ArrayList<java.lang.String>(_list24.size);
+                  @org.apache.thrift.annotation.Nullable java.lang.String _elem25;
+                  for (int _i26 = 0; _i26 < _list24.size; ++_i26)
                   {
-                    _elem33 = iprot.readString();
-                    struct.ids.add(_elem33);
+                    _elem25 = iprot.readString();
+                    struct.ids.add(_elem25);
                   }
                   iprot.readListEnd();
                 }
@@ -3528,9 +3528,9 @@ public class AgentService {
           oprot.writeFieldBegin(IDS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.ids.size()));
-            for (java.lang.String _iter35 : struct.ids)
+            for (java.lang.String _iter27 : struct.ids)
             {
-              oprot.writeString(_iter35);
+              oprot.writeString(_iter27);
             }
             oprot.writeListEnd();
           }
@@ -3562,9 +3562,9 @@ public class AgentService {
         if (struct.isSetIds()) {
           {
             oprot.writeI32(struct.ids.size());
-            for (java.lang.String _iter36 : struct.ids)
+            for (java.lang.String _iter28 : struct.ids)
             {
-              oprot.writeString(_iter36);
+              oprot.writeString(_iter28);
             }
           }
         }
@@ -3576,13 +3576,13 @@ public class AgentService {
         java.util.BitSet incoming = iprot.readBitSet(1);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list37 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-            struct.ids = new java.util.ArrayList<java.lang.String>(_list37.size);
-            @org.apache.thrift.annotation.Nullable java.lang.String _elem38;
-            for (int _i39 = 0; _i39 < _list37.size; ++_i39)
+            org.apache.thrift.protocol.TList _list29 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+            struct.ids = new java.util.ArrayList<java.lang.String>(_list29.size);
+            @org.apache.thrift.annotation.Nullable java.lang.String _elem30;
+            for (int _i31 = 0; _i31 < _list29.size; ++_i31)
             {
-              _elem38 = iprot.readString();
-              struct.ids.add(_elem38);
+              _elem30 = iprot.readString();
+              struct.ids.add(_elem30);
             }
           }
           struct.setIdsIsSet(true);
@@ -3921,13 +3921,13 @@ public class AgentService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list40 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<java.lang.String>(_list40.size);
-                  @org.apache.thrift.annotation.Nullable java.lang.String _elem41;
-                  for (int _i42 = 0; _i42 < _list40.size; ++_i42)
+                  org.apache.thrift.protocol.TList _list32 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<java.lang.String>(_list32.size);
+                  @org.apache.thrift.annotation.Nullable java.lang.String _elem33;
+                  for (int _i34 = 0; _i34 < _list32.size; ++_i34)
                   {
-                    _elem41 = iprot.readString();
-                    struct.success.add(_elem41);
+                    _elem33 = iprot.readString();
+                    struct.success.add(_elem33);
                   }
                   iprot.readListEnd();
                 }
@@ -3956,9 +3956,9 @@ public class AgentService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.success.size()));
-            for (java.lang.String _iter43 : struct.success)
+            for (java.lang.String _iter35 : struct.success)
             {
-              oprot.writeString(_iter43);
+              oprot.writeString(_iter35);
             }
             oprot.writeListEnd();
           }
@@ -3990,9 +3990,9 @@ public class AgentService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (java.lang.String _iter44 : struct.success)
+            for (java.lang.String _iter36 : struct.success)
             {
-              oprot.writeString(_iter44);
+              oprot.writeString(_iter36);
             }
           }
         }
@@ -4004,13 +4004,13 @@ public class AgentService {
         java.util.BitSet incoming = iprot.readBitSet(1);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list45 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-            struct.success = new java.util.ArrayList<java.lang.String>(_list45.size);
-            @org.apache.thrift.annotation.Nullable java.lang.String _elem46;
-            for (int _i47 = 0; _i47 < _list45.size; ++_i47)
+            org.apache.thrift.protocol.TList _list37 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+            struct.success = new java.util.ArrayList<java.lang.String>(_list37.size);
+            @org.apache.thrift.annotation.Nullable java.lang.String _elem38;
+            for (int _i39 = 0; _i39 < _list37.size; ++_i39)
             {
-              _elem46 = iprot.readString();
-              struct.success.add(_elem46);
+              _elem38 = iprot.readString();
+              struct.success.add(_elem38);
             }
           }
           struct.setSuccessIsSet(true);

@@ -17,7 +17,7 @@ public class SharedBeat implements org.apache.thrift.TBase<SharedBeat, SharedBea
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new SharedBeatStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new SharedBeatTupleSchemeFactory();
 
-  public @org.apache.thrift.annotation.Nullable AgentInfo info; // required
+  public @org.apache.thrift.annotation.Nullable org.elves.protocol.thrift.AgentInfo info; // required
   public long lastSeen; // required
   public long firstSeen; // required
 
@@ -97,7 +97,7 @@ public class SharedBeat implements org.apache.thrift.TBase<SharedBeat, SharedBea
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
     tmpMap.put(_Fields.INFO, new org.apache.thrift.meta_data.FieldMetaData("info", org.apache.thrift.TFieldRequirementType.DEFAULT, 
-        new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, AgentInfo.class)));
+        new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, org.elves.protocol.thrift.AgentInfo.class)));
     tmpMap.put(_Fields.LAST_SEEN, new org.apache.thrift.meta_data.FieldMetaData("lastSeen", org.apache.thrift.TFieldRequirementType.DEFAULT, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.FIRST_SEEN, new org.apache.thrift.meta_data.FieldMetaData("firstSeen", org.apache.thrift.TFieldRequirementType.DEFAULT, 
@@ -110,7 +110,7 @@ public class SharedBeat implements org.apache.thrift.TBase<SharedBeat, SharedBea
   }
 
   public SharedBeat(
-    AgentInfo info,
+    org.elves.protocol.thrift.AgentInfo info,
     long lastSeen,
     long firstSeen)
   {
@@ -128,7 +128,7 @@ public class SharedBeat implements org.apache.thrift.TBase<SharedBeat, SharedBea
   public SharedBeat(SharedBeat other) {
     __isset_bitfield = other.__isset_bitfield;
     if (other.isSetInfo()) {
-      this.info = new AgentInfo(other.info);
+      this.info = new org.elves.protocol.thrift.AgentInfo(other.info);
     }
     this.lastSeen = other.lastSeen;
     this.firstSeen = other.firstSeen;
@@ -149,11 +149,11 @@ public class SharedBeat implements org.apache.thrift.TBase<SharedBeat, SharedBea
   }
 
   @org.apache.thrift.annotation.Nullable
-  public AgentInfo getInfo() {
+  public org.elves.protocol.thrift.AgentInfo getInfo() {
     return this.info;
   }
 
-  public SharedBeat setInfo(@org.apache.thrift.annotation.Nullable AgentInfo info) {
+  public SharedBeat setInfo(@org.apache.thrift.annotation.Nullable org.elves.protocol.thrift.AgentInfo info) {
     this.info = info;
     return this;
   }
@@ -226,7 +226,7 @@ public class SharedBeat implements org.apache.thrift.TBase<SharedBeat, SharedBea
       if (value == null) {
         unsetInfo();
       } else {
-        setInfo((AgentInfo)value);
+        setInfo((org.elves.protocol.thrift.AgentInfo)value);
       }
       break;
 
@@ -471,7 +471,7 @@ public class SharedBeat implements org.apache.thrift.TBase<SharedBeat, SharedBea
         switch (schemeField.id) {
           case 1: // INFO
             if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
-              struct.info = new AgentInfo();
+              struct.info = new org.elves.protocol.thrift.AgentInfo();
               struct.info.read(iprot);
               struct.setInfoIsSet(true);
             } else { 
@@ -566,7 +566,7 @@ public class SharedBeat implements org.apache.thrift.TBase<SharedBeat, SharedBea
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       java.util.BitSet incoming = iprot.readBitSet(3);
       if (incoming.get(0)) {
-        struct.info = new AgentInfo();
+        struct.info = new org.elves.protocol.thrift.AgentInfo();
         struct.info.read(iprot);
         struct.setInfoIsSet(true);
       }

@@ -507,14 +507,14 @@ public class SharedBeats implements org.apache.thrift.TBase<SharedBeats, SharedB
           case 2: // BEATS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list8 = iprot.readListBegin();
-                struct.beats = new java.util.ArrayList<SharedBeat>(_list8.size);
-                @org.apache.thrift.annotation.Nullable SharedBeat _elem9;
-                for (int _i10 = 0; _i10 < _list8.size; ++_i10)
+                org.apache.thrift.protocol.TList _list0 = iprot.readListBegin();
+                struct.beats = new java.util.ArrayList<SharedBeat>(_list0.size);
+                @org.apache.thrift.annotation.Nullable SharedBeat _elem1;
+                for (int _i2 = 0; _i2 < _list0.size; ++_i2)
                 {
-                  _elem9 = new SharedBeat();
-                  _elem9.read(iprot);
-                  struct.beats.add(_elem9);
+                  _elem1 = new SharedBeat();
+                  _elem1.read(iprot);
+                  struct.beats.add(_elem1);
                 }
                 iprot.readListEnd();
               }
@@ -556,9 +556,9 @@ public class SharedBeats implements org.apache.thrift.TBase<SharedBeats, SharedB
         oprot.writeFieldBegin(BEATS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.beats.size()));
-          for (SharedBeat _iter11 : struct.beats)
+          for (SharedBeat _iter3 : struct.beats)
           {
-            _iter11.write(oprot);
+            _iter3.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -604,9 +604,9 @@ public class SharedBeats implements org.apache.thrift.TBase<SharedBeats, SharedB
       if (struct.isSetBeats()) {
         {
           oprot.writeI32(struct.beats.size());
-          for (SharedBeat _iter12 : struct.beats)
+          for (SharedBeat _iter4 : struct.beats)
           {
-            _iter12.write(oprot);
+            _iter4.write(oprot);
           }
         }
       }
@@ -625,14 +625,14 @@ public class SharedBeats implements org.apache.thrift.TBase<SharedBeats, SharedB
       }
       if (incoming.get(1)) {
         {
-          org.apache.thrift.protocol.TList _list13 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-          struct.beats = new java.util.ArrayList<SharedBeat>(_list13.size);
-          @org.apache.thrift.annotation.Nullable SharedBeat _elem14;
-          for (int _i15 = 0; _i15 < _list13.size; ++_i15)
+          org.apache.thrift.protocol.TList _list5 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+          struct.beats = new java.util.ArrayList<SharedBeat>(_list5.size);
+          @org.apache.thrift.annotation.Nullable SharedBeat _elem6;
+          for (int _i7 = 0; _i7 < _list5.size; ++_i7)
           {
-            _elem14 = new SharedBeat();
-            _elem14.read(iprot);
-            struct.beats.add(_elem14);
+            _elem6 = new SharedBeat();
+            _elem6.read(iprot);
+            struct.beats.add(_elem6);
           }
         }
         struct.setBeatsIsSet(true);
