@@ -42,11 +42,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ZooKeeper and MongoDB; agents know both Heartbeats and both Schedulers. Both OpenAPIs give the
  * same answers: agents online whichever Heartbeat they beat, the admin pair (given to one OpenAPI
  * only), keys and grants, a replayed nonce refused on the other, queue and cron state. Then, while
- * realtime calls, a 1,000-task queue and a per-second cron run, one instance of each component in
- * turn is killed (SIGKILL) and started again: realtime calls fail only when in flight at a kill,
- * never hang; every queue task ends once and ran once; no cron second fires twice, and none is
- * missed outside the Cron leader's take-over (misfire policy fire-once); each restarted instance
- * rejoins by itself.
+ * realtime calls, a 1,000-task queue (chains with a failing link, and independent tasks) and a
+ * per-second cron run, one instance of each component in turn is killed (SIGKILL) and started
+ * again: realtime calls fail only when in flight at a kill, never hang; every queue task ends in
+ * its one terminal state and ran once (or never, when skipped); the other Cron takes the lead
+ * within a few session timeouts, no cron second fires twice and none is missed outside that
+ * take-over (misfire policy fire-once); each restarted instance rejoins by itself.
  */
 // a hang guard: about three minutes on a quiet 2-core machine
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
@@ -59,6 +60,10 @@ class EveryComponentTwiceTest {
     private static final String QUEUE_APP = "twiceapp";
     private static final String CRON_APP = "twicecron";
     private static final int QUEUE_TASKS = 1000;
+    private static final int CHAINS = 5;
+    private static final int CHAIN_LENGTH = 20;
+    /** In chain 0 this link fails: the rest of that chain ends skipped (stopped, marked skipped). */
+    private static final int FAILING_LINK = 10;
     private static final int SESSION_TIMEOUT_MS = 4000;
     private static final int REALTIME_CALLERS = 3;
 
@@ -79,7 +84,10 @@ class EveryComponentTwiceTest {
             Path cronRuns = Files.createTempFile("elves-twice-cron", ".txt");
             Path apps = shared.appsDir();
             ShellApps.write(apps.resolve(QUEUE_APP), runs.recordRun()
-                    + "sleep 2\necho '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ok</ElvesWResult>'\n");
+                    + "case \"$(echo \"$3\" | base64 -d)\" in\n"
+                    + "  *fail-*) echo '<ElvesWFlag>false</ElvesWFlag><ElvesWResult>failed</ElvesWResult>' ;;\n"
+                    + "  *) sleep 2; echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ok</ElvesWResult>' ;;\n"
+                    + "esac\n");
             ShellApps.write(apps.resolve(CRON_APP), "date +%s >> '" + cronRuns + "'\n"
                     + "echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ran</ElvesWResult>'\n");
             shared.startAgents(MACHINES, b -> b.heartbeats(centers.endpoints("heartbeat"))
@@ -100,7 +108,8 @@ class EveryComponentTwiceTest {
             assertTrue(cron.ok(), cron.error());
             String cronId = cron.resultText("id");
             String queue = api2.call("/api/v2/queue/create", Map.of("app", QUEUE_APP)).resultText("id");
-            Map<String, String> labelOf = addQueueTasks(api1, api2, queue);
+            Map<String, String> labelOf = new ConcurrentHashMap<>();
+            Map<String, String> expected = addQueueTasks(api1, api2, queue, labelOf);
             assertTrue(api1.call("/api/v2/queue/commit", Map.of("queue_id", queue)).ok());
             phase(t0, "1,000 tasks added through both OpenAPIs and committed");
             Realtime realtime = new Realtime(centers);
@@ -109,7 +118,8 @@ class EveryComponentTwiceTest {
             List<Kill> kills = new ArrayList<>();
             for (String component : KILL_ORDER) {
                 int instance = component.equals("cron") ? centers.cronLeader() : 1;
-                kills.add(centers.killAndRestart(component, instance));
+                kills.add(centers.killAndRestart(component, instance,
+                        component.equals("cron") ? () -> theOtherCronTakesOver(centers, instance) : () -> { }));
                 phase(t0, component + " " + instance + " killed and started again (" + runs.count() + " queue runs)");
             }
             InstanceRegistry registry = shared.config().instanceRegistry().orElseThrow();
@@ -121,7 +131,7 @@ class EveryComponentTwiceTest {
             JsonNode result = api2.queueResultWhen(queue, Api::allTerminal, Duration.ofSeconds(180));
             realtime.stop();
             phase(t0, "queue terminal; " + realtime.calls.size() + " realtime calls made");
-            everyQueueTaskEndedOnceAndRanOnce(result, labelOf, runs);
+            everyQueueTaskEndedOnceAndRanOnce(result, expected, labelOf, runs);
             realtimeFailedOnlyInFlightAtAKill(realtime, kills);
             noCronSecondTwiceAndNoneMissedOutsideTheTakeOver(api2, cronId, cronRuns, kills);
 
@@ -177,20 +187,35 @@ class EveryComponentTwiceTest {
         }
     }
 
-    private static Map<String, String> addQueueTasks(Api api1, Api api2, String queue) throws Exception {
-        Map<String, String> labelOf = new ConcurrentHashMap<>();
-        ExecutorService adders = Executors.newFixedThreadPool(4);
+    /**
+     * 5 chains of 20 dependent tasks (in chain 0 link 10 fails: the rest of it ends skipped) and
+     * 900 independent ones, added through both OpenAPIs; task id to the status it must end in.
+     */
+    private static Map<String, String> addQueueTasks(Api api1, Api api2, String queue, Map<String, String> labelOf)
+            throws Exception {
+        Map<String, String> expected = new ConcurrentHashMap<>();
+        ExecutorService adders = Executors.newFixedThreadPool(CHAINS + 3);
         List<Future<?>> added = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int thread = t;
-            Api api = t % 2 == 0 ? api1 : api2;
+        for (int c = 0; c < CHAINS; c++) {
+            int chain = c;
+            Api api = c % 2 == 0 ? api1 : api2;
             added.add(adders.submit(() -> {
-                for (int i = thread; i < QUEUE_TASKS; i += 4) {
-                    String label = "task-" + i;
-                    ApiResponse r = api.call("/api/v2/queue/addtask", Map.of("queue_id", queue,
-                            "ip", MACHINES.get(i % 5), "func", "work", "param", "{\"t\":\"" + label + "\"}", "timeout", "30"));
-                    assertTrue(r.ok(), r.error());
-                    labelOf.put(r.resultText("id"), label);
+                String parent = "";
+                for (int i = 0; i < CHAIN_LENGTH; i++) {
+                    String label = (chain == 0 && i == FAILING_LINK ? "fail-" : "chain-") + chain + "-" + i;
+                    parent = addTask(api, queue, MACHINES.get((chain + i) % 5), label, parent, labelOf);
+                    expected.put(parent, chain == 0 && i > FAILING_LINK ? "skipped" : "finish");
+                }
+                return null;
+            }));
+        }
+        int fanOut = QUEUE_TASKS - CHAINS * CHAIN_LENGTH;
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            Api api = t % 2 == 0 ? api2 : api1;
+            added.add(adders.submit(() -> {
+                for (int i = thread; i < fanOut; i += 3) {
+                    expected.put(addTask(api, queue, MACHINES.get(i % 5), "fan-" + i, "", labelOf), "finish");
                 }
                 return null;
             }));
@@ -199,21 +224,60 @@ class EveryComponentTwiceTest {
             f.get(120, TimeUnit.SECONDS);
         }
         adders.shutdown();
-        assertEquals(QUEUE_TASKS, labelOf.size());
-        return labelOf;
+        assertEquals(QUEUE_TASKS, expected.size());
+        return expected;
     }
 
-    private static void everyQueueTaskEndedOnceAndRanOnce(JsonNode result, Map<String, String> labelOf, RunLog runs) throws Exception {
+    private static String addTask(Api api, String queue, String ip, String label, String parent, Map<String, String> labelOf) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("queue_id", queue);
+        params.put("ip", ip);
+        params.put("func", "work");
+        params.put("param", "{\"t\":\"" + label + "\"}");
+        params.put("timeout", "30");
+        if (!parent.isEmpty()) {
+            params.put("depend_task_id", parent);
+        }
+        ApiResponse r = api.call("/api/v2/queue/addtask", params);
+        assertTrue(r.ok(), r.error());
+        labelOf.put(r.resultText("id"), label);
+        return r.resultText("id");
+    }
+
+    private static void everyQueueTaskEndedOnceAndRanOnce(JsonNode result, Map<String, String> expected,
+                                                          Map<String, String> labelOf, RunLog runs) throws Exception {
         Map<String, Integer> ran = new HashMap<>();
         runs.timesByParam().forEach((param, n) -> ran.merge(param.replaceAll("^\\{\"t\":\"(.*)\"}$", "$1"), n, Integer::sum));
         assertEquals(QUEUE_TASKS, result.size(), "every task in the result");
-        labelOf.forEach((id, label) -> {
+        expected.forEach((id, end) -> {
             JsonNode task = result.get(id);
-            assertEquals("finish", task.get("status").asText(), label + ": " + task);
-            assertEquals("1", task.get("worker_flag").asText(), label + ": " + task);
-            assertEquals(1, ran.getOrDefault(label, 0), label + " ran once: " + task);
+            String label = labelOf.get(id);
+            int times = ran.getOrDefault(label, 0);
+            if (end.equals("finish")) {
+                assertEquals("finish", task.get("status").asText(), label + ": " + task);
+                assertEquals(label.startsWith("fail") ? "0" : "1", task.get("worker_flag").asText(), label + ": " + task);
+                assertEquals(1, times, label + " ran once: " + task);
+            } else {
+                // the reference's terminal stopped, which original clients know; marked skipped
+                assertEquals("stopped", task.get("status").asText(), label + ": " + task);
+                assertEquals("true", task.path("skipped").asText(), label + ": " + task);
+                assertEquals(0, times, label + " never ran: " + task);
+            }
         });
-        assertEquals(QUEUE_TASKS, ran.values().stream().mapToInt(Integer::intValue).sum(), "runs in all");
+        assertEquals(QUEUE_TASKS - (CHAIN_LENGTH - FAILING_LINK - 1), ran.values().stream().mapToInt(Integer::intValue).sum(),
+                "runs in all");
+    }
+
+    /** The Cron instance left takes the lead within a few ZooKeeper session timeouts. */
+    private static void theOtherCronTakesOver(Instances centers, int killed) {
+        long killedAt = System.nanoTime();
+        try {
+            centers.awaitOutput("cron", 3 - killed, "firing as leader", Duration.ofMillis(SESSION_TIMEOUT_MS * 4L));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        System.out.printf("cron take-over: the other instance fires as leader %d ms after the kill (session timeout %d ms)%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt), SESSION_TIMEOUT_MS);
     }
 
     private static void realtimeFailedOnlyInFlightAtAKill(Realtime realtime, List<Kill> kills) {
@@ -441,9 +505,11 @@ class EveryComponentTwiceTest {
             }
         }
 
-        Kill killAndRestart(String component, int instance) throws Exception {
+        /** Kills, checks {@code whileDown}, waits a second more, starts it again. */
+        Kill killAndRestart(String component, int instance, Runnable whileDown) throws Exception {
             long killedAt = System.currentTimeMillis();
             kill(component, instance);
+            whileDown.run();
             Thread.sleep(1000);
             start(component, instance);
             processes.get(component + "-" + instance).awaitOutput("Elves center started", Duration.ofSeconds(90));
@@ -465,6 +531,10 @@ class EveryComponentTwiceTest {
         /** The Cron instance that fires (ZooKeeper's elected leader). */
         int cronLeader() throws Exception {
             return output("cron", 2).contains("firing as leader") && !output("cron", 1).contains("firing as leader") ? 2 : 1;
+        }
+
+        void awaitOutput(String component, int instance, String text, Duration limit) throws Exception {
+            processes.get(component + "-" + instance).awaitOutput(text, limit);
         }
 
         String output(String component, int instance) throws Exception {
