@@ -53,9 +53,7 @@ public final class Center implements AutoCloseable {
 
     /** Starts the components; returns when every route runs (or throws with the reason). */
     public static Center start(ElvesConfig config, List<Component> components) throws Exception {
-        if (components.contains(Component.OPENAPI)) {
-            requireFreePort(config.require("elves.openapi.host"), config.requireInt("elves.openapi.port"));
-        }
+        requireFreeApiPort(config, components);
         if (!org.elves.protocol.JvmDefaults.asyncStepsPooled()) {
             LOG.warn("the common ForkJoinPool has parallelism 1: every rpc reply starts a thread; "
                     + "start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
@@ -84,12 +82,7 @@ public final class Center implements AutoCloseable {
             }
         }));
         main.start();
-        List<InstanceRegistration> registrations = new ArrayList<>();
-        for (Component c : components) {
-            Integer port = c == Component.OPENAPI ? config.requireInt("elves.openapi.port") : null;
-            String id = port != null ? LocalInstance.id(port) : LocalInstance.idByPid();
-            config.registerInstance(c.id(), id, LocalInstance.data(VERSION, port)).ifPresent(registrations::add);
-        }
+        List<InstanceRegistration> registrations = register(config, components);
         LOG.info("Elves center started: {}", components.stream().map(Component::id).toList());
         return new Center(main, components, registrations);
     }
@@ -165,7 +158,22 @@ public final class Center implements AutoCloseable {
     }
 
     /** The API's server when OpenAPI runs here; else the Supervisor's own (packages, admin page). */
-    private static Optional<CenterHttpServer> httpServer(ElvesConfig config, List<Component> components) {
+    /**
+     * Registers this process's components in ZooKeeper (when the config has it), by the API port
+     * for OpenAPI and by the process id for the others; closing a registration removes it.
+     */
+    public static List<InstanceRegistration> register(ElvesConfig config, List<Component> components) {
+        List<InstanceRegistration> registrations = new ArrayList<>();
+        for (Component c : components) {
+            Integer port = c == Component.OPENAPI ? config.requireInt("elves.openapi.port") : null;
+            String id = port != null ? LocalInstance.id(port) : LocalInstance.idByPid();
+            config.registerInstance(c.id(), id, LocalInstance.data(VERSION, port)).ifPresent(registrations::add);
+        }
+        return registrations;
+    }
+
+    /** The HTTP server of OpenAPI, or of a Supervisor without OpenAPI in the process. */
+    public static Optional<CenterHttpServer> httpServer(ElvesConfig config, List<Component> components) {
         if (components.contains(Component.OPENAPI)) {
             return Optional.of(CenterHttpServer.of(config, config.require("elves.openapi.host"),
                     config.requireInt("elves.openapi.port")));
@@ -177,7 +185,13 @@ public final class Center implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Vert.x logs a taken port and carries on without a server; refuse to start instead. */
+    /** Vert.x logs a taken port and carries on without a server: with OpenAPI here, refuse to start instead. */
+    public static void requireFreeApiPort(ElvesConfig config, List<Component> components) {
+        if (components.contains(Component.OPENAPI)) {
+            requireFreePort(config.require("elves.openapi.host"), config.requireInt("elves.openapi.port"));
+        }
+    }
+
     private static void requireFreePort(String host, int port) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);

@@ -9,10 +9,8 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.elves.center.Center;
 import org.elves.center.Component;
-import org.elves.center.http.CenterHttpServer;
 import org.elves.config.ElvesConfig;
 import org.elves.config.InstanceRegistration;
-import org.elves.config.LocalInstance;
 import org.elves.config.camel.ElvesPropertiesSource;
 import org.elves.protocol.JvmDefaults;
 import org.slf4j.Logger;
@@ -21,8 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,15 +90,8 @@ public class ElvesIntegration implements CamelConfiguration, CamelContextAware {
         // added before CommonConfiguration's services, so stopped after them: the config reader
         // (and its ZooKeeper session) outlives everything that reads it
         camelContext.addService(lifecycle);
-        if (components.contains(Component.OPENAPI)) {
-            String host = config.require("elves.openapi.host");
-            int port = config.requireInt("elves.openapi.port");
-            requireFreePort(host, port);
-            CenterHttpServer.of(config, host, port).addTo(camelContext);
-        } else if (components.contains(Component.SUPERVISOR)) {
-            CenterHttpServer.of(config, config.require("elves.supervisor.host"),
-                    config.requireInt("elves.supervisor.port")).addTo(camelContext);
-        }
+        Center.requireFreeApiPort(config, components);
+        Center.httpServer(config, components).ifPresent(server -> server.addTo(camelContext));
         camelContext.addStartupListener(lifecycle);
     }
 
@@ -129,16 +118,6 @@ public class ElvesIntegration implements CamelConfiguration, CamelContextAware {
         }
     }
 
-    /** Vert.x logs a taken port and carries on without a server; refuse to start instead (as Center does). */
-    private static void requireFreePort(String host, int port) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(host, port));
-        } catch (IOException e) {
-            throw new IllegalStateException("the API port " + host + ":" + port + " is taken", e);
-        }
-    }
-
     /** Registers the components once the routes run; removes them and closes the config at stop. */
     private final class Lifecycle extends ServiceSupport implements StartupListener {
         private final List<InstanceRegistration> registrations = new ArrayList<>();
@@ -151,12 +130,7 @@ public class ElvesIntegration implements CamelConfiguration, CamelContextAware {
         @Override
         public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
             synchronized (registrations) {
-                for (Component c : components) {
-                    Integer port = c == Component.OPENAPI ? config.requireInt("elves.openapi.port") : null;
-                    String id = port != null ? LocalInstance.id(port) : LocalInstance.idByPid();
-                    config.registerInstance(c.id(), id, LocalInstance.data(Center.VERSION, port))
-                            .ifPresent(registrations::add);
-                }
+                registrations.addAll(Center.register(config, components));
             }
             LOG.info("Elves integration started: {}", components.stream().map(Component::id).toList());
         }
