@@ -83,11 +83,7 @@ class EveryComponentTwiceTest {
             RunLog runs = RunLog.create();
             Path cronRuns = Files.createTempFile("elves-twice-cron", ".txt");
             Path apps = shared.appsDir();
-            ShellApps.write(apps.resolve(QUEUE_APP), runs.recordRun()
-                    + "case \"$(echo \"$3\" | base64 -d)\" in\n"
-                    + "  *fail-*) echo '<ElvesWFlag>false</ElvesWFlag><ElvesWResult>failed</ElvesWResult>' ;;\n"
-                    + "  *) sleep 2; echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ok</ElvesWResult>' ;;\n"
-                    + "esac\n");
+            LabelledTasks.writeWorker(apps.resolve(QUEUE_APP), runs, "2");
             ShellApps.write(apps.resolve(CRON_APP), "date +%s >> '" + cronRuns + "'\n"
                     + "echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ran</ElvesWResult>'\n");
             shared.startAgents(MACHINES, b -> b.heartbeats(centers.endpoints("heartbeat"))
@@ -203,7 +199,7 @@ class EveryComponentTwiceTest {
                 String parent = "";
                 for (int i = 0; i < CHAIN_LENGTH; i++) {
                     String label = (chain == 0 && i == FAILING_LINK ? "fail-" : "chain-") + chain + "-" + i;
-                    parent = addTask(api, queue, MACHINES.get((chain + i) % 5), label, parent, labelOf);
+                    parent = LabelledTasks.add(api, queue, MACHINES.get((chain + i) % 5), label, parent, labelOf);
                     expected.put(parent, chain == 0 && i > FAILING_LINK ? "skipped" : "finish");
                 }
                 return null;
@@ -215,7 +211,7 @@ class EveryComponentTwiceTest {
             Api api = t % 2 == 0 ? api2 : api1;
             added.add(adders.submit(() -> {
                 for (int i = thread; i < fanOut; i += 3) {
-                    expected.put(addTask(api, queue, MACHINES.get(i % 5), "fan-" + i, "", labelOf), "finish");
+                    expected.put(LabelledTasks.add(api, queue, MACHINES.get(i % 5), "fan-" + i, "", labelOf), "finish");
                 }
                 return null;
             }));
@@ -228,26 +224,9 @@ class EveryComponentTwiceTest {
         return expected;
     }
 
-    private static String addTask(Api api, String queue, String ip, String label, String parent, Map<String, String> labelOf) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("queue_id", queue);
-        params.put("ip", ip);
-        params.put("func", "work");
-        params.put("param", "{\"t\":\"" + label + "\"}");
-        params.put("timeout", "30");
-        if (!parent.isEmpty()) {
-            params.put("depend_task_id", parent);
-        }
-        ApiResponse r = api.call("/api/v2/queue/addtask", params);
-        assertTrue(r.ok(), r.error());
-        labelOf.put(r.resultText("id"), label);
-        return r.resultText("id");
-    }
-
     private static void everyQueueTaskEndedOnceAndRanOnce(JsonNode result, Map<String, String> expected,
                                                           Map<String, String> labelOf, RunLog runs) throws Exception {
-        Map<String, Integer> ran = new HashMap<>();
-        runs.timesByParam().forEach((param, n) -> ran.merge(param.replaceAll("^\\{\"t\":\"(.*)\"}$", "$1"), n, Integer::sum));
+        Map<String, Integer> ran = LabelledTasks.ranTimes(runs);
         assertEquals(QUEUE_TASKS, result.size(), "every task in the result");
         expected.forEach((id, end) -> {
             JsonNode task = result.get(id);

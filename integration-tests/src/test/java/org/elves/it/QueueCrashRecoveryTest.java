@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,11 +50,7 @@ class QueueCrashRecoveryTest {
             RunLog runs = RunLog.create();
             Path apps = cluster.agentSettings(machines.get(0)).build().appsDir();
             // each run appends its param {"t":label} (base64, as the agent passes it)
-            ShellApps.write(apps.resolve(APP), runs.recordRun()
-                    + "case \"$(echo \"$3\" | base64 -d)\" in\n"
-                    + "  *fail-*) echo '<ElvesWFlag>false</ElvesWFlag><ElvesWResult>failed</ElvesWResult>' ;;\n"
-                    + "  *) sleep 0.2; echo '<ElvesWFlag>true</ElvesWFlag><ElvesWResult>ok</ElvesWResult>' ;;\n"
-                    + "esac\n");
+            LabelledTasks.writeWorker(apps.resolve(APP), runs, "0.2");
             List<String> queueArgs = args(cluster, "queue");
             List<String> schedulerArgs = args(cluster, "scheduler");
             List<JavaProcess> processes = new ArrayList<>();
@@ -82,7 +76,7 @@ class QueueCrashRecoveryTest {
                         String parent = "";
                         for (int i = 0; i < CHAIN_LENGTH; i++) {
                             String label = (chain == 0 && i == FAILING_LINK ? "fail-" : "chain-") + chain + "-" + i;
-                            parent = add(api, q, machines.get((chain + i) % machines.size()), label, parent, labelOf);
+                            parent = LabelledTasks.add(api, q, machines.get((chain + i) % machines.size()), label, parent, labelOf);
                             expected.put(parent, chain == 0 && i > FAILING_LINK ? "skipped" : "finish");
                         }
                         return null;
@@ -92,7 +86,7 @@ class QueueCrashRecoveryTest {
                     int thread = t;
                     added.add(adders.submit(() -> {
                         for (int i = thread; i < FAN_OUT; i += 3) {
-                            expected.put(add(api, q, machines.get(i % machines.size()), "fan-" + i, "", labelOf), "finish");
+                            expected.put(LabelledTasks.add(api, q, machines.get(i % machines.size()), "fan-" + i, "", labelOf), "finish");
                         }
                         return null;
                     }));
@@ -129,7 +123,7 @@ class QueueCrashRecoveryTest {
 
                 JsonNode result = awaitTerminal(api, q, Duration.ofSeconds(60));
                 phase(t0, "all terminal (" + runs.count() + " runs)");
-                Map<String, Integer> ranTimes = labelTimes(runs);
+                Map<String, Integer> ranTimes = LabelledTasks.ranTimes(runs);
                 assertEquals(expected.size(), result.size(), "every task in the result");
                 for (Map.Entry<String, String> e : expected.entrySet()) {
                     String id = e.getKey();
@@ -181,32 +175,8 @@ class QueueCrashRecoveryTest {
         return p;
     }
 
-    private static String add(Api api, String q, String ip, String label, String parent, Map<String, String> labelOf) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("queue_id", q);
-        params.put("ip", ip);
-        params.put("func", "work");
-        params.put("param", "{\"t\":\"" + label + "\"}");
-        params.put("timeout", "30");
-        if (!parent.isEmpty()) {
-            params.put("depend_task_id", parent);
-        }
-        ApiResponse r = call(api, "addtask", params);
-        assertTrue(r.ok(), r.error());
-        String id = r.resultText("id");
-        labelOf.put(id, label);
-        return id;
-    }
-
     private static ApiResponse call(Api api, String endpoint, Map<String, String> params) {
         return api.call("/api/v2/queue/" + endpoint, params);
-    }
-
-    /** How often each label ran (params are {"t":label}). */
-    private static Map<String, Integer> labelTimes(RunLog runs) throws Exception {
-        Map<String, Integer> times = new HashMap<>();
-        runs.timesByParam().forEach((param, n) -> times.merge(param.replaceAll("^\\{\"t\":\"(.*)\"}$", "$1"), n, Integer::sum));
-        return times;
     }
 
     /** Polls /queue/result until no task is pendding or running. */
