@@ -9,6 +9,9 @@
 #   bench/run.sh ScaleOutBench        one process per component instance: realtime throughput with one
 #                                     Scheduler and OpenAPI against two, then each component's fail-over gap
 #   bench/run.sh BeatSharingBench     what sharing agents' beats between Heartbeat instances costs
+#   bench/run.sh WatcherBench         realtime p50/p99 and throughput with the Watcher's tap off, on,
+#                                     the Watcher in the same JVM and in a process of its own (idle
+#                                     class), and how fast a Watcher records a backlog of tap messages
 # Needs RabbitMQ on 127.0.0.1:5672 (./elves setup starts it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -21,7 +21,19 @@ struct Reinstruct {   // field id 2 is unused in every version of the original
   1: Instruct ins,
   3: i32    flag,     // 1 worker said true; 0 worker said false; -1 system error
   4: i32    costtime, // worker run time, ms
-  5: string result    // worker result text
+  5: string result,   // worker result text
+  6: optional i64 startTime,  // ours: worker process start, ms since the epoch (agent clock)
+  7: optional i64 endTime     // ours: worker process end, ms since the epoch (agent clock)
+}
+
+// ours: a piece of a running worker's output, streamed by the agent while the worker runs
+struct OutputChunk {
+  1: string id,               // task id (Instruct.id)
+  2: i32    seq,              // 1, 2, 3... per task, over both streams
+  3: string stream,           // "stdout" | "stderr"
+  4: string data,             // UTF-8 text, secrets masked by the agent
+  5: i64    at,               // when the agent read it, ms since the epoch (agent clock)
+  6: optional i64 dropped     // bytes the agent left out before this chunk (its backlog bound)
 }
 
 struct AgentInfo {
@@ -57,7 +69,10 @@ service AgentService {
 service SchedulerService {
   string     aliveCheck(),
   string     dataTransport(1: Reinstruct reins),
-  Reinstruct instructionTransit(1: Instruct ins)
+  Reinstruct instructionTransit(1: Instruct ins),
+  // ours, optional: live output of running workers, answers "success"; an original scheduler
+  // answers TApplicationException UNKNOWN_METHOD, after which the agent streams no more to it
+  string     outputTransport(1: list<OutputChunk> chunks)
 }
 
 service HeartbeatService {

@@ -168,15 +168,19 @@ class Reinstruct(object):
      - flag
      - costtime
      - result
+     - startTime
+     - endTime
 
     """
 
 
-    def __init__(self, ins=None, flag=None, costtime=None, result=None,):
+    def __init__(self, ins=None, flag=None, costtime=None, result=None, startTime=None, endTime=None,):
         self.ins = ins
         self.flag = flag
         self.costtime = costtime
         self.result = result
+        self.startTime = startTime
+        self.endTime = endTime
 
     def read(self, iprot):
         if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
@@ -208,6 +212,16 @@ class Reinstruct(object):
                     self.result = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
                 else:
                     iprot.skip(ftype)
+            elif fid == 6:
+                if ftype == TType.I64:
+                    self.startTime = iprot.readI64()
+                else:
+                    iprot.skip(ftype)
+            elif fid == 7:
+                if ftype == TType.I64:
+                    self.endTime = iprot.readI64()
+                else:
+                    iprot.skip(ftype)
             else:
                 iprot.skip(ftype)
             iprot.readFieldEnd()
@@ -233,6 +247,126 @@ class Reinstruct(object):
         if self.result is not None:
             oprot.writeFieldBegin('result', TType.STRING, 5)
             oprot.writeString(self.result.encode('utf-8') if sys.version_info[0] == 2 else self.result)
+            oprot.writeFieldEnd()
+        if self.startTime is not None:
+            oprot.writeFieldBegin('startTime', TType.I64, 6)
+            oprot.writeI64(self.startTime)
+            oprot.writeFieldEnd()
+        if self.endTime is not None:
+            oprot.writeFieldBegin('endTime', TType.I64, 7)
+            oprot.writeI64(self.endTime)
+            oprot.writeFieldEnd()
+        oprot.writeFieldStop()
+        oprot.writeStructEnd()
+
+    def validate(self):
+        return
+
+    def __repr__(self):
+        L = ['%s=%r' % (key, value)
+             for key, value in self.__dict__.items()]
+        return '%s(%s)' % (self.__class__.__name__, ', '.join(L))
+
+    def __eq__(self, other):
+        return isinstance(other, self.__class__) and self.__dict__ == other.__dict__
+
+    def __ne__(self, other):
+        return not (self == other)
+
+
+class OutputChunk(object):
+    """
+    Attributes:
+     - id
+     - seq
+     - stream
+     - data
+     - at
+     - dropped
+
+    """
+
+
+    def __init__(self, id=None, seq=None, stream=None, data=None, at=None, dropped=None,):
+        self.id = id
+        self.seq = seq
+        self.stream = stream
+        self.data = data
+        self.at = at
+        self.dropped = dropped
+
+    def read(self, iprot):
+        if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
+            iprot._fast_decode(self, iprot, [self.__class__, self.thrift_spec])
+            return
+        iprot.readStructBegin()
+        while True:
+            (fname, ftype, fid) = iprot.readFieldBegin()
+            if ftype == TType.STOP:
+                break
+            if fid == 1:
+                if ftype == TType.STRING:
+                    self.id = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
+            elif fid == 2:
+                if ftype == TType.I32:
+                    self.seq = iprot.readI32()
+                else:
+                    iprot.skip(ftype)
+            elif fid == 3:
+                if ftype == TType.STRING:
+                    self.stream = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
+            elif fid == 4:
+                if ftype == TType.STRING:
+                    self.data = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
+            elif fid == 5:
+                if ftype == TType.I64:
+                    self.at = iprot.readI64()
+                else:
+                    iprot.skip(ftype)
+            elif fid == 6:
+                if ftype == TType.I64:
+                    self.dropped = iprot.readI64()
+                else:
+                    iprot.skip(ftype)
+            else:
+                iprot.skip(ftype)
+            iprot.readFieldEnd()
+        iprot.readStructEnd()
+
+    def write(self, oprot):
+        if oprot._fast_encode is not None and self.thrift_spec is not None:
+            oprot.trans.write(oprot._fast_encode(self, [self.__class__, self.thrift_spec]))
+            return
+        oprot.writeStructBegin('OutputChunk')
+        if self.id is not None:
+            oprot.writeFieldBegin('id', TType.STRING, 1)
+            oprot.writeString(self.id.encode('utf-8') if sys.version_info[0] == 2 else self.id)
+            oprot.writeFieldEnd()
+        if self.seq is not None:
+            oprot.writeFieldBegin('seq', TType.I32, 2)
+            oprot.writeI32(self.seq)
+            oprot.writeFieldEnd()
+        if self.stream is not None:
+            oprot.writeFieldBegin('stream', TType.STRING, 3)
+            oprot.writeString(self.stream.encode('utf-8') if sys.version_info[0] == 2 else self.stream)
+            oprot.writeFieldEnd()
+        if self.data is not None:
+            oprot.writeFieldBegin('data', TType.STRING, 4)
+            oprot.writeString(self.data.encode('utf-8') if sys.version_info[0] == 2 else self.data)
+            oprot.writeFieldEnd()
+        if self.at is not None:
+            oprot.writeFieldBegin('at', TType.I64, 5)
+            oprot.writeI64(self.at)
+            oprot.writeFieldEnd()
+        if self.dropped is not None:
+            oprot.writeFieldBegin('dropped', TType.I64, 6)
+            oprot.writeI64(self.dropped)
             oprot.writeFieldEnd()
         oprot.writeFieldStop()
         oprot.writeStructEnd()
@@ -435,6 +569,18 @@ Reinstruct.thrift_spec = (
     (3, TType.I32, 'flag', None, None, ),  # 3
     (4, TType.I32, 'costtime', None, None, ),  # 4
     (5, TType.STRING, 'result', 'UTF8', None, ),  # 5
+    (6, TType.I64, 'startTime', None, None, ),  # 6
+    (7, TType.I64, 'endTime', None, None, ),  # 7
+)
+all_structs.append(OutputChunk)
+OutputChunk.thrift_spec = (
+    None,  # 0
+    (1, TType.STRING, 'id', 'UTF8', None, ),  # 1
+    (2, TType.I32, 'seq', None, None, ),  # 2
+    (3, TType.STRING, 'stream', 'UTF8', None, ),  # 3
+    (4, TType.STRING, 'data', 'UTF8', None, ),  # 4
+    (5, TType.I64, 'at', None, None, ),  # 5
+    (6, TType.I64, 'dropped', None, None, ),  # 6
 )
 all_structs.append(AgentInfo)
 AgentInfo.thrift_spec = (

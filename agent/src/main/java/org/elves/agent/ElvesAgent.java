@@ -4,7 +4,9 @@ import org.elves.agent.config.AgentSettings;
 import org.elves.agent.cron.AgentCrons;
 import org.elves.agent.appsync.AppDistributor;
 import org.elves.agent.heartbeat.HeartbeatClient;
+import org.elves.agent.output.LiveOutput;
 import org.elves.agent.report.ResultOutbox;
+import org.elves.agent.report.SchedulerOutputSender;
 import org.elves.agent.report.SchedulerSender;
 import org.elves.agent.runner.AdoptedWorkers;
 import org.elves.agent.runner.AppRunner;
@@ -50,6 +52,8 @@ public final class ElvesAgent implements AutoCloseable {
     private final AgentRuntime runtime;
     private final boolean ownsRuntime;
     private final AppRunner runner;
+    /** Null when output is not streamed ({@code output.flush-ms} 0). */
+    private final LiveOutput live;
     private final AdoptedWorkers adopted;
     private final TaskLedger ledger;
     private final InstructExecutor executor;
@@ -97,7 +101,10 @@ public final class ElvesAgent implements AutoCloseable {
             LOG.error("agent {}: state dir {} not usable ({}); task ids and results are not kept across restarts",
                     settings.ip(), stateDir.toAbsolutePath(), e.toString());
         }
-        runner = new AppRunner(settings.ip(), apps, settings.python(), settings.outputMaxBytes(), runtime.io());
+        live = settings.outputFlushMillis() == 0 ? null : new LiveOutput(settings.outputFlushMillis(),
+                settings.outputMaxPendingBytes(), new SchedulerOutputSender(settings.schedulers(),
+                settings.schedulerTimeoutSeconds() * 1000, runtime.clients()));
+        runner = new AppRunner(settings.ip(), apps, settings.python(), settings.outputMaxBytes(), runtime.io(), live);
         outbox = new ResultOutbox(settings.ip(), stateDir.resolve(OUTBOX_DIR), settings.outboxMax(),
                 new SchedulerSender(settings.schedulers(), settings.schedulerTimeoutSeconds() * 1000, runtime.clients()),
                 runtime.io(), runtime.retryTimer());
@@ -129,6 +136,7 @@ public final class ElvesAgent implements AutoCloseable {
             ledger.halt();
             adopted.abandon();
             runner.close();
+            closeLive();
             outbox.close();
             ledger.close();
             throw e;
@@ -235,6 +243,12 @@ public final class ElvesAgent implements AutoCloseable {
         stop(false);
     }
 
+    private void closeLive() {
+        if (live != null) {
+            live.close();
+        }
+    }
+
     private void stop(boolean killWorkers) {
         if (closed) {
             return;
@@ -262,6 +276,7 @@ public final class ElvesAgent implements AutoCloseable {
                         settings.ip());
             }
         }
+        closeLive();
         outbox.close();
         if (ownsRuntime) {
             runtime.close();

@@ -3,6 +3,7 @@ package org.elves.agent;
 import org.elves.agent.config.AgentSettings;
 import org.elves.agent.config.Endpoint;
 import org.elves.protocol.thrift.Instruct;
+import org.elves.protocol.thrift.OutputChunk;
 import org.elves.protocol.thrift.Reinstruct;
 import org.elves.protocol.thrift.SchedulerService;
 
@@ -27,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 public final class RecordingScheduler implements SchedulerService.Iface {
     /** The delivered results, oldest first; a test may poll or clear it. */
     public final BlockingQueue<Reinstruct> delivered = new LinkedBlockingQueue<>();
+    /** The output chunks streamed to it ({@code outputTransport}), in arrival order. */
+    public final BlockingQueue<OutputChunk> output = new LinkedBlockingQueue<>();
     private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
 
     @Override
@@ -38,6 +41,12 @@ public final class RecordingScheduler implements SchedulerService.Iface {
     public String dataTransport(Reinstruct reins) {
         deliveries.computeIfAbsent(reins.getIns().getId(), id -> new AtomicInteger()).incrementAndGet();
         delivered.add(reins);
+        return "success";
+    }
+
+    @Override
+    public String outputTransport(List<OutputChunk> chunks) {
+        output.addAll(chunks);
         return "success";
     }
 

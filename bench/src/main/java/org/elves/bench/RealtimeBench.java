@@ -17,6 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.elves.bench.NoopCalls.check;
+import static org.elves.bench.NoopCalls.noop;
+import static org.elves.bench.NoopCalls.pct;
+
 /**
  * Realtime task figures of design §7: API call to answer with a no-op shell worker (p50/p99 over
  * sequential calls), throughput with concurrent callers, and one call fanned out to many agents
@@ -115,20 +119,5 @@ public final class RealtimeBench {
         Arrays.sort(seconds);
         System.out.printf("fan-out of one call to %d agents, %s.%s: median %.3f s, best %.3f s over %d rounds, %d failed calls%n",
                 fleet.size(), app, func, seconds[rounds / 2], seconds[0], rounds, failures);
-    }
-
-    private static ApiResponse noop(ElvesApiClient api, String ip) {
-        return api.call("/api/v2/rt/exec", Map.of("ip", ip, "app", "shelltest", "func", "noop", "timeout", "10"),
-                Duration.ofSeconds(30));
-    }
-
-    private static void check(ApiResponse r) {
-        if (!r.ok() || !"1".equals(r.resultText("worker_flag"))) {
-            throw new IllegalStateException("call failed: " + r.error() + " " + r.resultText("worker_message"));
-        }
-    }
-
-    private static double pct(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1000.0;
     }
 }

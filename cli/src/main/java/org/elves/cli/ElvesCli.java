@@ -37,6 +37,7 @@ public final class ElvesCli implements Callable<Integer> {
                 new ExecCommand(env),
                 new org.elves.cli.queue.QueueCommand(env),
                 new org.elves.cli.cron.CronCommand(env),
+                new org.elves.cli.logs.LogsCommand(env),
                 new org.elves.cli.app.AppCommand(env),
                 new org.elves.cli.key.KeyCommand(env),
                 new org.elves.center.CenterCommand(),

@@ -1,5 +1,7 @@
 package org.elves.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /** Small text helpers shared by the commands' one-line-per-item reports. */
 public final class TextLines {
     private static final String CUT = "...";
@@ -25,5 +27,14 @@ public final class TextLines {
     /** "-" for a value that is absent or empty, so table columns never collapse. */
     public static String orDash(String value) {
         return value == null || value.isEmpty() ? "-" : value;
+    }
+
+    /**
+     * A field of an API record as text whatever its JSON type ("1" for 1, the JSON of an object
+     * or array), "" when absent or null.
+     */
+    public static String field(JsonNode node, String name) {
+        JsonNode v = node.path(name);
+        return v.isMissingNode() || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString();
     }
 }

@@ -19,7 +19,7 @@ class ElvesCliTest {
 
     @Test
     void everySubcommandIsRegistered() {
-        assertEquals(java.util.Set.of("standalone", "exec", "queue", "cron", "app", "key", "center", "agent"), ElvesCli.commandLine(env()).getSubcommands().keySet());
+        assertEquals(java.util.Set.of("standalone", "exec", "queue", "cron", "logs", "app", "key", "center", "agent"), ElvesCli.commandLine(env()).getSubcommands().keySet());
     }
 
     @Test

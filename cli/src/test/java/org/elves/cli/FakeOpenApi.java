@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * The path /api/v2/html answers an HTML page with HTTP 502, like a proxy in front of a dead
  * center. A {@link Route} given to the constructor answers the paths it knows first (after the
- * signature check), e.g. a queue-aware fake.
+ * signature check), e.g. a queue-aware fake; its reply may be a stream of server-sent events.
  */
 public final class FakeOpenApi implements AutoCloseable {
     public static final String AUTH_ID = "7";
@@ -62,8 +62,29 @@ public final class FakeOpenApi implements AutoCloseable {
         Reply answer(String path, Map<String, String> params);
     }
 
-    /** An HTTP status and a body. */
-    public record Reply(int status, String body) {
+    /** Writes a {@code text/event-stream} answer as it goes (flushing what the client should see); returning closes it. */
+    @FunctionalInterface
+    public interface EventWriter {
+        void write(OutputStream out) throws IOException, InterruptedException;
+    }
+
+    /** An HTTP status and a body; or, with {@code events}, a stream of server-sent events. */
+    public record Reply(int status, String body, EventWriter events) {
+        public Reply(int status, String body) {
+            this(status, body, null);
+        }
+
+        /** HTTP 200 with {@code text/event-stream}, written by {@code writer} while the client reads. */
+        public static Reply events(EventWriter writer) {
+            return new Reply(200, "", writer);
+        }
+
+        /** An error of a code the protocol module may not know yet, e.g. {@code [415.1]Task Log Not Found}. */
+        public static Reply error(String codeText) {
+            int status = Integer.parseInt(codeText.substring(1, codeText.indexOf('.')));
+            return new Reply(status, Json.text(envelope(false, codeText)));
+        }
+
         public static Reply ok(com.fasterxml.jackson.databind.JsonNode result) {
             ObjectNode doc = envelope(true, "");
             if (result != null) {
@@ -163,6 +184,10 @@ public final class FakeOpenApi implements AutoCloseable {
                 return;
             }
             Reply reply = route == null ? null : route.answer(path, params);
+            if (reply != null && reply.events() != null) {
+                sendEvents(exchange, reply.events());
+                return;
+            }
             if (reply != null) {
                 send(exchange, reply.status(), reply.body());
                 return;
@@ -259,6 +284,17 @@ public final class FakeOpenApi implements AutoCloseable {
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    private static void sendEvents(HttpExchange exchange, EventWriter writer) throws IOException, InterruptedException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=UTF-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            writer.write(out);
+        } catch (IOException e) {
+            // the client went away (it gave up following): nothing more to send
         }
     }
 

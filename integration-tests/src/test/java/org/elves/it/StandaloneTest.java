@@ -63,6 +63,23 @@ class StandaloneTest {
                 assertTrue(exec.output().contains("from the banner"), exec.output());
             }
 
+            // the same call, its output shown as the worker writes it
+            try (JavaProcess follow = JavaProcess.start("follow", env, "org.elves.cli.ElvesCli", List.of(
+                    "exec", "--ip", "127.0.0.31", "--app", "apptest", "--func", "helloword", "--param", "{\"my\":\"followed\"}",
+                    "--follow"))) {
+                assertEquals(0, follow.awaitExit(Duration.ofSeconds(60)), follow.output());
+                assertTrue(follow.output().contains("<ElvesWResult>followed</ElvesWResult>"), follow.output());
+            }
+            // what ran: the Watcher's logs, newest first, and one task's story
+            JsonNode logs = cli(env, "logs", "--app", "apptest", "--json");
+            JsonNode newest = logs.get("rt_exec_logs").get(0);
+            assertEquals("helloword", newest.get("func").asText(), logs.toString());
+            try (JavaProcess story = JavaProcess.start("story", env, "org.elves.cli.ElvesCli",
+                    List.of("logs", newest.get("log_id").asText()))) {
+                assertEquals(0, story.awaitExit(Duration.ofSeconds(60)), story.output());
+                assertTrue(story.output().contains("TIMELINE") && story.output().contains("agent_started"), story.output());
+            }
+
             teamKey = cli(env, "key", "create", "--name", "team", "--app", "apptest", "--ip", "127.0.0.31", "--json");
             ElvesApiClient team = client(apiPort, teamKey.get("auth_id").asText(), teamKey.get("key").asText());
             assertExampleAppsInfo(team);

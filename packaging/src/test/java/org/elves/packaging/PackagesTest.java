@@ -325,6 +325,10 @@ class PackagesTest {
         assertTrue(centerUnit.get("Service.ExecStart").endsWith("--config /etc/elves/center-%i.properties"),
                 centerUnit.toString());
         assertEquals("/etc/elves/center.env", centerUnit.get("Service.EnvironmentFile"));
+        // the Watcher's drop-in: it yields the CPU to the components on the task's path
+        Map<String, String> watcherDropIn = unitKeys(center.resolve("systemd/elves-center@watcher.service.d/priority.conf"));
+        assertEquals("idle", watcherDropIn.get("Service.CPUSchedulingPolicy"));
+        assertEquals("20", watcherDropIn.get("Service.CPUWeight"));
         for (Map<String, String> unit : List.of(agentUnit, centerUnit)) {
             assertEquals("elves", unit.get("Service.User"));
             assertEquals("on-failure", unit.get("Service.Restart"));

@@ -50,6 +50,10 @@ public enum ErrorCode {
     PARAM_PACKAGE("403.14", "Request Params (package) Illegal"),
     /** extension: agents is neither "*" nor a comma list of IPv4 addresses. */
     PARAM_AGENTS("403.15", "Request Params (agents) Illegal"),
+    /** extension: a task_id that is not 16 hex characters, or one already used by a task. */
+    PARAM_TASK_ID("403.16", "Request Params (task_id) Illegal"),
+    /** extension: a logs filter that cannot be read (time, sort, result_flag, count, page, after_seq). */
+    PARAM_LOGS("403.17", "Request Params (logs) Illegal"),
     /** extension: an unknown API path. */
     PATH_NOT_FOUND("404.1", "Request Path Not Found"),
     /** extension: a known path asked with a method it does not answer (the API answers GET and POST). */
@@ -76,6 +80,8 @@ public enum ErrorCode {
     AGENT_NOT_FOUND("414.1", "Agent Info Not Found"),
     /** extension: the agent is known but has not sent a heartbeat within the online window. */
     AGENT_OFFLINE("414.2", "Agent Offline"),
+    /** extension: no task of that id is recorded by the Watcher. */
+    TASK_LOG_NOT_FOUND("404.2", "Task Log Not Found"),
     INTERNAL("500", "Internal ServerError"),
     /**
      * extension: the OpenAPI instance's nonce cache is full of unexpired nonces, so it cannot

@@ -7,6 +7,7 @@ import org.elves.center.openapi.OpenApiConfiguration;
 import org.elves.center.queue.QueueConfiguration;
 import org.elves.center.scheduler.SchedulerConfiguration;
 import org.elves.center.supervisor.SupervisorConfiguration;
+import org.elves.center.watcher.WatcherConfiguration;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ public enum Component {
     QUEUE(QueueConfiguration.class),
     CRON(CronConfiguration.class),
     SUPERVISOR(SupervisorConfiguration.class),
-    OPENAPI(OpenApiConfiguration.class);
+    OPENAPI(OpenApiConfiguration.class),
+    WATCHER(WatcherConfiguration.class);
 
     private final Class<? extends CamelConfiguration> configuration;
 

@@ -1,7 +1,6 @@
 package org.elves.standalone;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.elves.protocol.FilePaths;
 
@@ -26,7 +25,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     /** A server keeping its data in {@code file} (created if absent); port 0 picks a free one. */
     public static EmbeddedMongo persistent(Path file, int port) throws Exception {
         Files.createDirectories(FilePaths.parent(file));
-        MongoServer server = new MongoServer(new H2Backend(file.toAbsolutePath().toString()));
+        MongoServer server = new MongoServer(new LeanH2Backend(file.toAbsolutePath().toString()));
         server.bind("127.0.0.1", port);
         return new EmbeddedMongo(server, server.getLocalAddress());
     }

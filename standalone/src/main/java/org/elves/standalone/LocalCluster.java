@@ -198,6 +198,9 @@ public final class LocalCluster implements AutoCloseable {
             admin.deleteExchange(config.get("elves.mq.exchange"));
             // the Heartbeats' broadcast (their own queues expire by themselves)
             admin.deleteExchange(config.get("elves.mq.exchange") + ".heartbeats");
+            // the Watcher's tap
+            admin.deleteQueue(prefix + "watcher.tap");
+            admin.deleteExchange(org.elves.center.rpc.WatchTap.exchangeOf(config.get("elves.mq.exchange")));
         } catch (RuntimeException e) {
             // the broker may be gone already; nothing to clean then
         } finally {

@@ -74,6 +74,10 @@ import java.util.Objects;
  *                                may take four times as much)
  * @param downloadTimeoutSeconds  a package download not complete after this long is given up
  *                                ({@code apps.downloadtimeout}, default 300 s)
+ * @param outputFlushMillis       how often the output of running workers is streamed to the
+ *                                scheduler ({@code output.flush-ms}, default 200; 0 = not streamed)
+ * @param outputMaxPendingBytes   output of one task waiting to be streamed; beyond it the oldest
+ *                                is dropped and counted ({@code output.max-pending-bytes}, 256 KiB)
  */
 public record AgentSettings(
         String ip,
@@ -106,7 +110,9 @@ public record AgentSettings(
         MisfirePolicy cronMisfire,
         int outboxMax,
         long maxPackageBytes,
-        int downloadTimeoutSeconds) {
+        int downloadTimeoutSeconds,
+        int outputFlushMillis,
+        int outputMaxPendingBytes) {
 
     public static final int DEFAULT_PORT = 11101;
     public static final int DEFAULT_HEARTBEAT_PORT = 11102;
@@ -141,6 +147,8 @@ public record AgentSettings(
         require(outboxMax >= 1, "outbox.max must be at least 1");
         require(maxPackageBytes >= 1024, "apps.maxpackagebytes must be at least 1024");
         require(downloadTimeoutSeconds >= 1, "apps.downloadtimeout must be at least 1 s");
+        require(outputFlushMillis >= 0, "output.flush-ms must not be negative");
+        require(outputMaxPendingBytes >= 1024, "output.max-pending-bytes must be at least 1024");
         authips = List.copyOf(authips);
         apps = Map.copyOf(apps == null ? Map.of() : apps);
         schedulers = List.copyOf(schedulers);
@@ -194,6 +202,8 @@ public record AgentSettings(
         b.outboxMax = outboxMax;
         b.maxPackageBytes = maxPackageBytes;
         b.downloadTimeoutSeconds = downloadTimeoutSeconds;
+        b.outputFlushMillis = outputFlushMillis;
+        b.outputMaxPendingBytes = outputMaxPendingBytes;
         return b;
     }
 
@@ -245,6 +255,8 @@ public record AgentSettings(
         private int outboxMax = 10_000;
         private long maxPackageBytes = 256L << 20;
         private int downloadTimeoutSeconds = 300;
+        private int outputFlushMillis = 200;
+        private int outputMaxPendingBytes = 256 << 10;
 
         private Builder() {
         }
@@ -410,6 +422,16 @@ public record AgentSettings(
             return this;
         }
 
+        public Builder outputFlushMillis(int value) {
+            outputFlushMillis = value;
+            return this;
+        }
+
+        public Builder outputMaxPendingBytes(int value) {
+            outputMaxPendingBytes = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid value */
         public AgentSettings build() {
             String effectiveIp = blank(ip) ? (isWildcard(bind) ? LOOPBACK : bind) : ip;
@@ -421,7 +443,8 @@ public record AgentSettings(
                     heartbeatEnabled, heartbeats, heartbeatIntervalSeconds, heartbeatTimeoutSeconds, heartbeatBackoffMaxSeconds,
                     schedulers, schedulerTimeoutSeconds, asyncWorkers, asyncQueue,
                     dedupeSize, dedupeTtlSeconds, dedupeResultChars, ipList, stateDir, agentCronEnabled,
-                    cronMisfire, outboxMax, maxPackageBytes, downloadTimeoutSeconds);
+                    cronMisfire, outboxMax, maxPackageBytes, downloadTimeoutSeconds, outputFlushMillis,
+                    outputMaxPendingBytes);
         }
 
         private static boolean isWildcard(String address) {

@@ -128,6 +128,8 @@ public final class ConfigFile {
         integer("outbox.max", b::outboxMax);
         longInteger("apps.maxpackagebytes", b::maxPackageBytes);
         integer("apps.downloadtimeout", b::downloadTimeoutSeconds);
+        integer("output.flush-ms", b::outputFlushMillis);
+        integer("output.max-pending-bytes", b::outputMaxPendingBytes);
         return b;
     }
 

@@ -1,5 +1,10 @@
 package org.elves.agent.runner;
 
+import org.elves.agent.output.AppSecrets;
+import org.elves.agent.output.ByteSink;
+import org.elves.agent.output.LiveOutput;
+import org.elves.agent.output.SecretMasker;
+import org.elves.agent.output.TaskOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +29,9 @@ import java.util.function.Consumer;
  * through pipes drained by threads of a shared pool (realtime calls: measured faster), or to spool
  * files ({@link Spool}: async tasks, whose workers must outlive an agent that dies). Either way the
  * calling thread only waits, with a deadline, and can always give up: a worker that leaves a
- * background process holding its stdout open cannot hang a call.
+ * background process holding its stdout open cannot hang a call. While a worker run under a task id
+ * runs, what it writes is also streamed to the scheduler ({@link LiveOutput}), its app's secrets
+ * masked.
  */
 public final class AppRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppRunner.class);
@@ -62,6 +70,8 @@ public final class AppRunner implements AutoCloseable {
     private final String agentIp;
     private final ExecutorService io;
     private final int outputMaxBytes;
+    /** Null: the output of running workers is not streamed. */
+    private final LiveOutput live;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
     /** Workers that can be cancelled, by the key (task id) they were run under. */
     private final Map<String, Worker> byKey = new ConcurrentHashMap<>();
@@ -76,11 +86,18 @@ public final class AppRunner implements AutoCloseable {
      * @param io             pool that drains the children's pipes (two tasks per call); shared
      */
     public AppRunner(String agentIp, InstalledApps apps, String python, int outputMaxBytes, ExecutorService io) {
+        this(agentIp, apps, python, outputMaxBytes, io, null);
+    }
+
+    /** As above, streaming the output of the workers run under a task id to {@code live} (null: none). */
+    public AppRunner(String agentIp, InstalledApps apps, String python, int outputMaxBytes, ExecutorService io,
+                     LiveOutput live) {
         this.agentIp = agentIp;
         this.apps = apps;
         this.entries = new EntryResolver(apps, python);
         this.outputMaxBytes = outputMaxBytes;
         this.io = io;
+        this.live = live;
     }
 
     public InstalledApps apps() {
@@ -121,6 +138,8 @@ public final class AppRunner implements AutoCloseable {
                                 AppGate gate) {
         long start = System.nanoTime();
         Process process;
+        long startedAt;
+        Optional<List<String>> secrets = Optional.empty();
         // an update switches the app directory under the other side of this lock: the entry and
         // the directory resolved here are those of one version
         gate.startLock().lock();
@@ -135,6 +154,10 @@ public final class AppRunner implements AutoCloseable {
                 return WorkerOutcome.error("app exec error : agent is shutting down", 0);
             }
             Path dir = apps.directoryOf(call.app());
+            if (live != null && key != null && !key.isEmpty()) {
+                // read with the entry: the secrets of the version that runs
+                secrets = AppSecrets.of(dir);
+            }
             start = System.nanoTime();
             try {
                 ProcessBuilder builder = new ProcessBuilder(command)
@@ -146,6 +169,7 @@ public final class AppRunner implements AutoCloseable {
                 }
                 builder.environment().put(AGENT_IP_ENV, agentIp);
                 process = builder.start();
+                startedAt = System.currentTimeMillis();
             } catch (IOException e) {
                 return WorkerOutcome.error("app exec error : " + e.getMessage(), millisSince(start));
             }
@@ -153,6 +177,7 @@ public final class AppRunner implements AutoCloseable {
             gate.startLock().unlock();
         }
         Worker worker = new Worker(process);
+        TaskOutput output = secrets.map(names -> live.open(key, SecretMasker.of(names, call.param()))).orElse(null);
         boolean keyed = key != null && !key.isEmpty() && byKey.putIfAbsent(key, worker) == null;
         running.add(process);
         try {
@@ -160,8 +185,14 @@ public final class AppRunner implements AutoCloseable {
             if (identity != null) {
                 started.accept(identity);
             }
-            return spool == null ? awaitPipes(call, worker, start) : awaitSpool(worker, spool, call, start);
+            WorkerOutcome outcome = spool == null ? awaitPipes(call, worker, start, output)
+                    : awaitSpool(worker, spool, call, start, output);
+            return outcome.ranBetween(startedAt, worker.endedAt());
         } finally {
+            // what is left of the output goes out in the sender's next round (the result does not wait for it)
+            if (live != null) {
+                live.finish(output);
+            }
             running.remove(process);
             if (keyed) {
                 byKey.remove(key, worker);
@@ -188,10 +219,10 @@ public final class AppRunner implements AutoCloseable {
         ProcessTree.kill(process);
     }
 
-    private WorkerOutcome awaitPipes(WorkerCall call, Worker worker, long start) {
+    private WorkerOutcome awaitPipes(WorkerCall call, Worker worker, long start, TaskOutput output) {
         Process process = worker.process;
-        CappedOutput stdout = new CappedOutput(outputMaxBytes);
-        CappedOutput stderr = new CappedOutput(STDERR_KEPT);
+        CappedOutput stdout = new CappedOutput(outputMaxBytes, output == null ? ByteSink.NONE : output.stdout);
+        CappedOutput stderr = new CappedOutput(STDERR_KEPT, output == null ? ByteSink.NONE : output.stderr);
         Future<?> out;
         Future<?> err;
         try {
@@ -203,7 +234,7 @@ public final class AppRunner implements AutoCloseable {
             return WorkerOutcome.error("app exec error : agent is shutting down", millisSince(start));
         }
         try {
-            WorkerOutcome ended = waitForExit(worker, call, start, null);
+            WorkerOutcome ended = waitForExit(worker, call, start, null, null);
             if (ended != null) {
                 return ended;
             }
@@ -217,9 +248,12 @@ public final class AppRunner implements AutoCloseable {
         }
     }
 
-    private WorkerOutcome awaitSpool(Worker worker, Spool spool, WorkerCall call, long start) {
-        try {
-            WorkerOutcome ended = waitForExit(worker, call, start, spool);
+    private WorkerOutcome awaitSpool(Worker worker, Spool spool, WorkerCall call, long start, TaskOutput output) {
+        try (SpoolTail tail = output == null ? null : new SpoolTail(spool, output, live.maxPendingBytes())) {
+            WorkerOutcome ended = waitForExit(worker, call, start, spool, tail);
+            if (tail != null) {
+                tail.pump(); // what it wrote last
+            }
             if (ended != null) {
                 return ended;
             }
@@ -245,15 +279,28 @@ public final class AppRunner implements AutoCloseable {
 
     /**
      * Waits for the worker to exit, in slices, so a deadline, a runaway spool and an abandoning
-     * agent are all noticed.
+     * agent are all noticed, and a spool's new output is streamed ({@code tail}, null for none).
      *
      * @return null once it exited by itself; otherwise the outcome of why it was given up
      */
-    private WorkerOutcome waitForExit(Worker worker, WorkerCall call, long start, Spool spool) throws InterruptedException {
+    private WorkerOutcome waitForExit(Worker worker, WorkerCall call, long start, Spool spool, SpoolTail tail)
+            throws InterruptedException {
+        try {
+            return awaitExit(worker, call, start, spool, tail);
+        } finally {
+            worker.ended();
+        }
+    }
+
+    private WorkerOutcome awaitExit(Worker worker, WorkerCall call, long start, Spool spool, SpoolTail tail)
+            throws InterruptedException {
         Process process = worker.process;
         long deadline = call.timeoutSeconds() > 0 ? start + TimeUnit.SECONDS.toNanos(call.timeoutSeconds()) : Long.MAX_VALUE;
         long spoolLimit = (long) SPOOL_LIMIT_FACTOR * outputMaxBytes;
         while (!process.waitFor(Math.min(CHECK_NANOS, remaining(deadline)), TimeUnit.NANOSECONDS)) {
+            if (tail != null) {
+                tail.pump();
+            }
             if (abandoned) {
                 // the worker runs on for an agent that adopts it; this one reports nothing
                 return WorkerOutcome.error(ABANDONED, millisSince(start));
@@ -342,9 +389,21 @@ public final class AppRunner implements AutoCloseable {
     private static final class Worker {
         final Process process;
         volatile boolean cancelled;
+        /** When it exited or was given up, ms since the epoch; 0 while it was not waited for. */
+        private volatile long endedAt;
 
         Worker(Process process) {
             this.process = process;
+        }
+
+        void ended() {
+            endedAt = System.currentTimeMillis();
+        }
+
+        /** When it ended; now for one given up before it was waited for (the agent closing under it). */
+        long endedAt() {
+            long at = endedAt;
+            return at == 0 ? System.currentTimeMillis() : at;
         }
     }
 }

@@ -1,17 +1,21 @@
 package org.elves.agent.runner;
 
+import org.elves.agent.output.ByteSink;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
 /**
  * Reads a child's stream to its end, keeping the first {@code cap} bytes and counting the rest:
- * the child must never block on a full pipe, however much it writes.
+ * the child must never block on a full pipe, however much it writes. Everything read is also
+ * handed to a {@link ByteSink} (the live output), which never blocks.
  */
 final class CappedOutput {
     private static final int CHUNK = 16 * 1024;
 
     private final int cap;
+    private final ByteSink tee;
     /** When the reader last started or got bytes; 0 = not started yet. */
     private volatile long lastProgressNanos;
     private byte[] kept = new byte[256];
@@ -19,7 +23,12 @@ final class CappedOutput {
     private long total;
 
     CappedOutput(int cap) {
+        this(cap, ByteSink.NONE);
+    }
+
+    CappedOutput(int cap, ByteSink tee) {
         this.cap = cap;
+        this.tee = tee;
     }
 
     /** Runs in an I/O thread until end of stream; read errors end it quietly (the child is gone). */
@@ -31,6 +40,7 @@ final class CappedOutput {
             while ((n = in.read(chunk)) >= 0) {
                 lastProgressNanos = System.nanoTime();
                 append(chunk, n);
+                tee.write(chunk, 0, n);
             }
         } catch (IOException e) {
             // the stream was closed under us (process killed): what was read stays valid

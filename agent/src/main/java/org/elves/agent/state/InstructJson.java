@@ -39,6 +39,12 @@ public final class InstructJson {
         m.put("flag", r.getFlag());
         m.put("costtime", r.getCosttime());
         m.put("result", r.getResult());
+        if (r.isSetStartTime()) {
+            m.put("startTime", r.getStartTime());
+        }
+        if (r.isSetEndTime()) {
+            m.put("endTime", r.getEndTime());
+        }
         return m;
     }
 
@@ -54,6 +60,12 @@ public final class InstructJson {
         r.setFlag(num(m.get("flag")));
         r.setCosttime(num(m.get("costtime")));
         r.setResult(str(m.get("result")));
+        if (m.get("startTime") instanceof Number) {
+            r.setStartTime(longNum(m.get("startTime")));
+        }
+        if (m.get("endTime") instanceof Number) {
+            r.setEndTime(longNum(m.get("endTime")));
+        }
         return r;
     }
 

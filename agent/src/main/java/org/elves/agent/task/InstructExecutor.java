@@ -242,12 +242,22 @@ public final class InstructExecutor {
             WorkerOutcome out = runner.run(new WorkerCall(ins.getApp(), ins.getFunc(), ins.getParam(),
                     Math.max(0, ins.getTimeout()), ins.getProxy()), ins.getId(), spool,
                     worker -> ledger.started(ins.getId(), worker));
-            return new Reinstruct(ins, out.flag(), out.costMillis(), out.result());
+            return reinstructOf(ins, out);
         } catch (RuntimeException e) {
             // the runner does not throw by contract; this keeps a bug from wedging the id as running
             LOG.error("task {}: agent error running app {}", ins.getId(), ins.getApp(), e);
             return new Reinstruct(ins, WorkerOutcome.ERROR, 0, "agent error : " + e);
         }
+    }
+
+    /** The worker's answer; with the process times, which the Watcher shows as the app's share of the task. */
+    static Reinstruct reinstructOf(Instruct ins, WorkerOutcome out) {
+        Reinstruct reins = new Reinstruct(ins, out.flag(), out.costMillis(), out.result());
+        if (out.timed()) {
+            reins.setStartTime(out.startTime());
+            reins.setEndTime(out.endTime());
+        }
+        return reins;
     }
 
     private static Reinstruct dropped(Instruct ins) {

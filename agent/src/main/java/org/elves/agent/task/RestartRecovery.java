@@ -91,7 +91,9 @@ public final class RestartRecovery {
                 LOG.info("agent {}: task {} (app {} func {}) still runs as pid {}: adopted", ip, ins.getId(), ins.getApp(),
                         ins.getFunc(), worker.pid());
                 adopted.adopt(ins.getId(), worker, spool, task.startedAt(), Math.max(0, ins.getTimeout()),
-                        out -> executor.complete(ins, new Reinstruct(ins, out.flag(), out.costMillis(), out.result()), spool));
+                        // started when claimed, as far as the journal knows; ended when the poll saw it gone
+                        out -> executor.complete(ins, InstructExecutor.reinstructOf(ins,
+                                out.ranBetween(task.startedAt(), System.currentTimeMillis())), spool));
             } else if (sameBoot && worker == null && !spool.exists()) {
                 LOG.info("agent {}: task {} (app {} func {}) was accepted but never started: running it now", ip,
                         ins.getId(), ins.getApp(), ins.getFunc());

@@ -2,6 +2,7 @@ package org.elves.agent.task;
 
 import org.elves.agent.LogThrottle;
 import org.elves.agent.runner.ProcessIdentity;
+import org.elves.agent.runner.WorkerOutcome;
 import org.elves.agent.state.AppendLog;
 import org.elves.agent.state.InstructJson;
 import org.elves.protocol.thrift.Instruct;
@@ -133,12 +134,8 @@ public final class TaskLedger implements AutoCloseable {
         if (o != null && !o.realtime()) {
             undelivered.put(id, reins);
         }
-        Map<String, Object> r = record("finish", id);
-        r.put("at", memory.now());
-        r.put("flag", reins.getFlag());
-        r.put("cost", reins.getCosttime());
-        r.put("result", reins.getResult() == null ? "" : reins.getResult());
-        return append(r, false);
+        return append(finishRecord(id, memory.now(), reins.getFlag(), reins.getCosttime(),
+                reins.getResult() == null ? "" : reins.getResult(), reins.getStartTime(), reins.getEndTime()), false);
     }
 
     /** The async result of this id reached the scheduler or the durable outbox. */
@@ -213,7 +210,7 @@ public final class TaskLedger implements AutoCloseable {
         List<Map<String, Object>> records = new ArrayList<>();
         for (TaskMemory.Remembered f : memory.finishedNow()) {
             if (!undelivered.containsKey(f.id())) {
-                records.add(finishRecord(f.id(), f.at(), f.flag(), f.costtime(), f.result()));
+                records.add(finishRecord(f.id(), f.at(), f.flag(), f.costtime(), f.result(), f.startTime(), f.endTime()));
             }
         }
         long now = memory.now();
@@ -221,7 +218,8 @@ public final class TaskLedger implements AutoCloseable {
             Reinstruct r = e.getValue();
             // the instruct rides on the claim, as in the live journal
             records.add(claimRecord(new Open(r.getIns(), false, now, ProcessIdentity.bootId(), null)));
-            records.add(finishRecord(e.getKey(), now, r.getFlag(), r.getCosttime(), r.getResult()));
+            records.add(finishRecord(e.getKey(), now, r.getFlag(), r.getCosttime(), r.getResult(), r.getStartTime(),
+                    r.getEndTime()));
         }
         for (Open o : open.values()) {
             records.add(claimRecord(o));
@@ -264,10 +262,13 @@ public final class TaskLedger implements AutoCloseable {
                 String result = InstructJson.str(r.get("result"));
                 int flag = InstructJson.num(r.get("flag"));
                 int cost = InstructJson.num(r.get("cost"));
-                memory.restoreFinished(id, InstructJson.longNum(r.get("at")), flag, cost, result);
+                long start = InstructJson.longNum(r.get("start"));
+                long end = InstructJson.longNum(r.get("end"));
+                memory.restoreFinished(id, InstructJson.longNum(r.get("at")), flag, cost, result, start, end);
                 Open o = open.remove(id);
                 if (o != null && !o.realtime()) {
-                    undelivered.put(id, new Reinstruct(o.ins(), flag, cost, result == null ? "" : result));
+                    undelivered.put(id, InstructExecutor.reinstructOf(o.ins(),
+                            new WorkerOutcome(flag, cost, result == null ? "" : result, start, end)));
                 }
                 break;
             }
@@ -292,12 +293,18 @@ public final class TaskLedger implements AutoCloseable {
         return r;
     }
 
-    private static Map<String, Object> finishRecord(String id, long at, int flag, int cost, String result) {
+    /** {@code start} and {@code end} (the worker's times) are written when known, i.e. not 0. */
+    private static Map<String, Object> finishRecord(String id, long at, int flag, int cost, String result, long start,
+                                                    long end) {
         Map<String, Object> r = record("finish", id);
         r.put("at", at);
         r.put("flag", flag);
         r.put("cost", cost);
         r.put("result", result);
+        if (start > 0) {
+            r.put("start", start);
+            r.put("end", end);
+        }
         return r;
     }
 

@@ -1,5 +1,6 @@
 package org.elves.agent.task;
 
+import org.elves.agent.runner.WorkerOutcome;
 import org.elves.protocol.thrift.Instruct;
 import org.elves.protocol.thrift.Reinstruct;
 
@@ -33,14 +34,14 @@ public final class TaskMemory {
     }
 
     /** The outcome of a claim; for {@link State#FINISHED} also the first run's answer. */
-    public record Claim(State state, int flag, int costtime, String result) {
+    public record Claim(State state, int flag, int costtime, String result, long startTime, long endTime) {
         static Claim of(State state) {
-            return new Claim(state, 0, 0, null);
+            return new Claim(state, 0, 0, null, 0, 0);
         }
 
         /** The remembered answer for this (repeated) instruct. */
         public Reinstruct answer(Instruct ins) {
-            return new Reinstruct(ins, flag, costtime, result);
+            return InstructExecutor.reinstructOf(ins, new WorkerOutcome(flag, costtime, result, startTime, endTime));
         }
     }
 
@@ -53,13 +54,18 @@ public final class TaskMemory {
         final long at;
         final int flag;
         final int costtime;
+        /** the worker process's start and end, epoch ms; 0 when not known. */
+        final long startTime;
+        final long endTime;
         String result;
 
-        Finished(long at, int flag, int costtime, String result) {
+        Finished(long at, int flag, int costtime, String result, long startTime, long endTime) {
             this.at = at;
             this.flag = flag;
             this.costtime = costtime;
             this.result = result;
+            this.startTime = startTime;
+            this.endTime = endTime;
         }
 
         boolean resultDropped() {
@@ -105,7 +111,8 @@ public final class TaskMemory {
         }
         Finished f = finished.get(id);
         if (f != null) {
-            return f.resultDropped() ? Claim.of(State.RESULT_DROPPED) : new Claim(State.FINISHED, f.flag, f.costtime, f.result);
+            return f.resultDropped() ? Claim.of(State.RESULT_DROPPED) : new Claim(State.FINISHED, f.flag, f.costtime, f.result,
+                    f.startTime, f.endTime);
         }
         running.add(id);
         return Claim.of(State.NEW);
@@ -117,7 +124,7 @@ public final class TaskMemory {
             return;
         }
         remember(id, clock.getAsLong(), reins.getFlag(), reins.getCosttime(),
-                reins.getResult() == null ? "" : reins.getResult());
+                reins.getResult() == null ? "" : reins.getResult(), reins.getStartTime(), reins.getEndTime());
     }
 
     /** Takes an id as running again, as the journal of an earlier run of the agent says. */
@@ -129,16 +136,17 @@ public final class TaskMemory {
      * Takes an id as finished at {@code at} (epoch ms), as the journal says; {@code result} null
      * means its text was dropped already. Entries must come oldest first.
      */
-    synchronized void restoreFinished(String id, long at, int flag, int costtime, String result) {
+    synchronized void restoreFinished(String id, long at, int flag, int costtime, String result, long startTime,
+                                      long endTime) {
         running.remove(id);
         finished.remove(id);
         if (clock.getAsLong() - at < ttlMillis) {
-            remember(id, at, flag, costtime, result);
+            remember(id, at, flag, costtime, result, startTime, endTime);
         }
     }
 
-    private void remember(String id, long at, int flag, int costtime, String result) {
-        Finished f = new Finished(at, flag, costtime, result);
+    private void remember(String id, long at, int flag, int costtime, String result, long startTime, long endTime) {
+        Finished f = new Finished(at, flag, costtime, result, startTime, endTime);
         finished.put(id, f);
         if (result != null && !result.isEmpty()) {
             withResult.addLast(id);
@@ -151,7 +159,7 @@ public final class TaskMemory {
     }
 
     /** What a compacted journal keeps of a finished id; {@code result} null once dropped. */
-    public record Remembered(String id, long at, int flag, int costtime, String result) {
+    public record Remembered(String id, long at, int flag, int costtime, String result, long startTime, long endTime) {
     }
 
     /** The finished ids still remembered (expired ones forgotten first), oldest first. */
@@ -160,7 +168,7 @@ public final class TaskMemory {
         java.util.List<Remembered> list = new java.util.ArrayList<>(finished.size());
         for (Map.Entry<String, Finished> e : finished.entrySet()) {
             Finished f = e.getValue();
-            list.add(new Remembered(e.getKey(), f.at, f.flag, f.costtime, f.result));
+            list.add(new Remembered(e.getKey(), f.at, f.flag, f.costtime, f.result, f.startTime, f.endTime));
         }
         return list;
     }

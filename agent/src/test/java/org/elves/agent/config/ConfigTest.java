@@ -74,6 +74,17 @@ class ConfigTest {
     }
 
     @Test
+    void liveOutputIsOnByDefaultAndItsKeysLoadNestedOrFlat() throws Exception {
+        assertEquals(200, AgentSettings.defaults().outputFlushMillis());
+        assertEquals(256 * 1024, AgentSettings.defaults().outputMaxPendingBytes());
+        Path cfg = dir.resolve("cfg.json");
+        Files.writeString(cfg, "{\"output\": {\"flush-ms\": 0}, \"output.max-pending-bytes\": 4096}");
+        AgentSettings s = ConfigFile.load(cfg).build();
+        assertEquals(0, s.outputFlushMillis());
+        assertEquals(4096, s.outputMaxPendingBytes());
+    }
+
+    @Test
     void flatDottedKeysAndASchedulerListLoad() throws Exception {
         Path cfg = dir.resolve("cfg.json");
         Files.writeString(cfg, """

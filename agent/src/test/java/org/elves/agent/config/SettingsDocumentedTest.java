@@ -30,7 +30,7 @@ class SettingsDocumentedTest {
     private static final Path READER = Path.of("src/main/java/org/elves/agent/config/ConfigFile.java");
     /** A key literal handed to one of ConfigFile's typed lookups. */
     private static final Pattern READ_KEY = Pattern.compile(
-            "\\b(?:text|textOr|integer|intOr|longInteger|bool|textList|endpoints|containsKey|get)\\(\"([a-z][a-z0-9.]*)\"");
+            "\\b(?:text|textOr|integer|intOr|longInteger|bool|textList|endpoints|containsKey|get)\\(\"([a-z][a-z0-9.-]*)\"");
     private static final Pattern CELL_TOKEN = Pattern.compile("`([^`]+)`");
 
     /** What the table says: its keys (first column) and options (second column). */
@@ -109,7 +109,7 @@ class SettingsDocumentedTest {
                 continue;
             }
             for (String key : tokens(cells[1])) {
-                if (!key.matches("[a-z][a-z0-9.]*")) {
+                if (!key.matches("[a-z][a-z0-9.-]*")) {
                     fail(DOCS + ": '" + key + "' is not a cfg.json key: " + line);
                 }
                 keys.add(key);

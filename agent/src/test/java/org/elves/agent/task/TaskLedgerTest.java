@@ -74,6 +74,31 @@ class TaskLedgerTest {
     }
 
     @Test
+    void theWorkersTimesSurviveAReopenAndAreInTheRememberedAnswer() {
+        Reinstruct timed = result("TIMED", "t");
+        timed.setStartTime(1_700_000_000_100L);
+        timed.setEndTime(1_700_000_000_900L);
+        Reinstruct owed = result("OWED", "o");
+        owed.setStartTime(1_700_000_000_200L);
+        owed.setEndTime(1_700_000_000_300L);
+        try (TaskLedger ledger = open(100, TaskLedger.MIN_COMPACT_BYTES)) {
+            ledger.claim(ins("TIMED"), false);
+            ledger.finish("TIMED", timed);
+            ledger.delivered("TIMED");
+            ledger.claim(ins("OWED"), false);
+            ledger.finish("OWED", owed);
+            assertEquals(timed, ledger.claim(ins("TIMED"), false).answer(ins("TIMED")));
+        }
+        // twice: the first reopen reads the live journal, the second the compacted one
+        for (int reopen = 0; reopen < 2; reopen++) {
+            try (TaskLedger again = open(100, TaskLedger.MIN_COMPACT_BYTES)) {
+                assertEquals(timed, again.claim(ins("TIMED"), false).answer(ins("TIMED")));
+                assertEquals(List.of(owed), again.undeliveredResults());
+            }
+        }
+    }
+
+    @Test
     void theJournalIsCompactedAsItGrowsAndKeepsOnlyWhatTheMemoryBounds() throws Exception {
         long maxSeen = 0;
         try (TaskLedger ledger = open(5, 4096)) {

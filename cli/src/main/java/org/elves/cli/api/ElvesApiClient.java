@@ -80,7 +80,47 @@ public final class ElvesApiClient {
         return target.api();
     }
 
+    /**
+     * A signed GET whose answer is read as it arrives: the server-sent events of
+     * {@code /api/v2/logs/output}. Always a GET, whatever the length of the query; the timeout
+     * bounds the wait for the answer's headers, not the stream. Network trouble and an answer that
+     * is no event stream (the API's error envelope) come back as {@link ApiStream#refusal()}.
+     */
+    public ApiStream stream(String path, Map<String, String> params, Duration timeout) throws InterruptedException {
+        String fullPath = fullPath(path, params);
+        String query = formEncode(signed("GET", fullPath, unsigned(params)));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(target.api().resolve(fullPath) + "?" + query))
+                .timeout(timeout)
+                .header("Accept", ApiStream.EVENT_STREAM)
+                .GET()
+                .build();
+        try {
+            return ApiStream.of(http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
+        } catch (IOException e) {
+            return ApiStream.refused(ApiResponse.noAnswer(reason(e, timeout)));
+        }
+    }
+
     HttpRequest request(String path, Map<String, String> params, Duration timeout) {
+        String fullPath = fullPath(path, params);
+        Map<String, String> unsigned = unsigned(params);
+        String form = formEncode(signed("GET", fullPath, unsigned));
+        URI base = target.api().resolve(fullPath);
+        HttpRequest.Builder builder = HttpRequest.newBuilder().timeout(timeout)
+                .header("Accept", "application/json");
+        if (form.length() <= MAX_QUERY_CHARS) {
+            return builder.uri(URI.create(base + "?" + form)).GET().build();
+        }
+        // hmac-sha256 signs the method: sign again for the POST (the GET was never sent)
+        form = formEncode(signed("POST", fullPath, unsigned));
+        return builder.uri(base)
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
+                .build();
+    }
+
+    /** The path as the server sees and signs it; refuses parameters the client adds itself. */
+    private String fullPath(String path, Map<String, String> params) {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("API path must start with /: " + path);
         }
@@ -90,28 +130,22 @@ public final class ElvesApiClient {
             }
         }
         // the server signs the path it receives, so a base URL with a path prefix is part of it
-        String fullPath = (target.api().getRawPath() == null ? "" : target.api().getRawPath()) + path;
+        return (target.api().getRawPath() == null ? "" : target.api().getRawPath()) + path;
+    }
+
+    /** The caller's parameters with auth_id and timestamp. */
+    private Map<String, String> unsigned(Map<String, String> params) {
         Map<String, String> unsigned = new LinkedHashMap<>(params);
         unsigned.put(ApiSignature.AUTH_ID, target.authId());
         unsigned.put(ApiSignature.TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
-        Map<String, String> signed = new LinkedHashMap<>(unsigned);
-        signer.signRequest("GET", fullPath, signed, target.authKey());
+        return unsigned;
+    }
 
-        String form = formEncode(signed);
-        URI base = target.api().resolve(fullPath);
-        HttpRequest.Builder builder = HttpRequest.newBuilder().timeout(timeout)
-                .header("Accept", "application/json");
-        if (form.length() <= MAX_QUERY_CHARS) {
-            return builder.uri(URI.create(base + "?" + form)).GET().build();
-        }
-        // hmac-sha256 signs the method: sign again for the POST (the GET was never sent)
-        signed = new LinkedHashMap<>(unsigned);
-        signer.signRequest("POST", fullPath, signed, target.authKey());
-        form = formEncode(signed);
-        return builder.uri(base)
-                .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
-                .build();
+    /** A copy of the parameters signed for this method (hmac-sha256 signs it; each copy gets its own nonce). */
+    private Map<String, String> signed(String method, String fullPath, Map<String, String> unsigned) {
+        Map<String, String> signed = new LinkedHashMap<>(unsigned);
+        signer.signRequest(method, fullPath, signed, target.authKey());
+        return signed;
     }
 
     static String formEncode(Map<String, String> params) {

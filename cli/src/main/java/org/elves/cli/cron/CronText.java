@@ -135,8 +135,7 @@ final class CronText {
     }
 
     static String text(JsonNode node, String field) {
-        JsonNode v = node.path(field);
-        return v.isMissingNode() || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString();
+        return TextLines.field(node, field);
     }
 
     private static String dash(String value) {

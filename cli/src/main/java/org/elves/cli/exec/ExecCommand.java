@@ -81,6 +81,13 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document with every result instead of text.")
     boolean json;
 
+    @Option(names = "--follow", description = "One agent only: print the worker's output as it runs "
+            + "(the center's Watcher streams it), then the result.")
+    boolean follow;
+
+    /** With --follow: the id the task is started under, so its output can be asked for first. */
+    private String taskId;
+
     public ExecCommand(CliEnvironment env) {
         this.env = env;
     }
@@ -93,11 +100,16 @@ public final class ExecCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<HostResult> results;
         ExecReport report;
+        LiveOutput live = follow ? LiveOutput.start(client, out, err) : null;
+        taskId = live == null ? null : live.taskId();
         try (Progress progress = progressFor(hosts)) {
             report = json ? new JsonReport(out)
                     : hosts.size() == 1 ? new SingleHostText(out, err)
                     : new FanOutText(out, progress, progress.columns(env.columns(120)));
             results = new FanOut(client, parallel).run(PATH, hosts, this::paramsFor, waitTime(), report::onResult);
+        }
+        if (live != null) {
+            live.finish(results.get(0));
         }
         report.finish(results);
         return Summary.exitCode(results);
@@ -121,7 +133,15 @@ public final class ExecCommand implements Callable<Integer> {
             if (waitSeconds != null && !(waitSeconds > 0)) {
                 throw new IllegalArgumentException("--wait must be more than 0 seconds");
             }
-            return HostList.parse(ips);
+            List<String> hosts = HostList.parse(ips);
+            if (follow && hosts.size() > 1) {
+                throw new IllegalArgumentException("--follow shows the output of one task as it runs: give one agent, "
+                        + "not " + hosts.size() + " (without --follow the calls run in parallel)");
+            }
+            if (follow && json) {
+                throw new IllegalArgumentException("--follow prints the output as it comes; it does not go with --json");
+            }
+            return hosts;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -138,6 +158,9 @@ public final class ExecCommand implements Callable<Integer> {
         p.put("timeout", Integer.toString(timeout));
         if (proxy != null && !proxy.isBlank()) {
             p.put("proxy", proxy);
+        }
+        if (taskId != null) {
+            p.put("task_id", taskId);
         }
         return p;
     }

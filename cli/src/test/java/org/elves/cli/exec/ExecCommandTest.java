@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.elves.cli.CliEnvironment;
 import org.elves.cli.CliRun;
 import org.elves.cli.FakeOpenApi;
+import org.elves.cli.logs.LogsFake;
 import org.elves.protocol.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -322,6 +323,65 @@ class ExecCommandTest {
         assertEquals(2, exec("--ip", "10.0.0.1", "--parallel", "0").exit());
         assertEquals(2, exec("--ip", "10.0.0.1", "--timeout", "soon").exit());
         assertEquals(List.of(), api.requests());
+    }
+
+    @Test
+    void followPrintsTheOutputLiveThenTheResult() throws IOException {
+        api.close();
+        api = new FakeOpenApi(new LogsFake());
+        env = CliRun.env(api.url(), home);
+        CliRun run = exec("--ip", "10.0.0.1", "--follow");
+
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals("line 1\nline 2\n" + "hello from 10.0.0.1\nsecond line\n", run.out(),
+                "the output as it ran, then the worker's message");
+        assertTrue(run.err().matches("oops\\R10\\.0\\.0\\.1 ok worker_flag=1 cost=74ms task=[0-9a-f]{16}\\R"),
+                run::toString);
+        String taskId = null;
+        String followed = null;
+        for (int i = 0; i < api.paths().size(); i++) {
+            Map<String, String> sent = api.requests().get(i);
+            switch (api.paths().get(i)) {
+                case "/api/v2/rt/exec" -> taskId = sent.get("task_id");
+                case "/api/v2/logs/output" -> {
+                    followed = sent.get("task_id");
+                    assertEquals("0", sent.get("after_seq"));
+                }
+                default -> throw new AssertionError("unexpected call " + api.paths().get(i));
+            }
+        }
+        assertTrue(taskId != null && taskId.matches("[0-9A-F]{16}"), "rt/exec got a new task id: " + taskId);
+        assertEquals(taskId, followed, "the output of that task was followed");
+
+        CliRun failed = exec("--ip", "10.0.0.2", "--follow");
+        assertEquals(1, failed.exit(), failed::toString);
+        assertEquals("line 1\nline 2\ndisk full\n", failed.out(), "the message on a line of its own:\n" + failed);
+    }
+
+    @Test
+    void followStopsFollowingWhenTheTaskNeverStarted() throws IOException {
+        api.close();
+        api = new FakeOpenApi(new LogsFake());
+        env = CliRun.env(api.url(), home);
+        CliRun run = exec("--ip", "10.0.0.3", "--follow");
+        assertEquals(2, run.exit(), run::toString);
+        assertEquals("[414.1]Agent Info Not Found", run.err().strip(), run::toString);
+        assertTrue(run.millis() < LogsFake.FOLLOW_WAIT_MILLIS, "not waiting for the stream to give up: " + run);
+    }
+
+    @Test
+    void followTakesOneAgentAndNoJson() {
+        CliRun run = exec("--ip", "10.0.0.1,10.0.0.2", "--follow");
+        assertEquals(2, run.exit(), run::toString);
+        assertTrue(run.err().contains("--follow shows the output of one task as it runs: give one agent, not 2"),
+                run::toString);
+        CliRun json = exec("--ip", "10.0.0.1", "--follow", "--json");
+        assertEquals(2, json.exit(), json::toString);
+        assertTrue(json.err().contains("it does not go with --json"), json::toString);
+        assertEquals(List.of(), api.requests(), "nothing was sent");
+
+        assertEquals(0, exec("--ip", "10.0.0.1").exit());
+        assertFalse(api.requests().get(0).containsKey("task_id"), "without --follow the center picks the id");
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -97,7 +97,7 @@ class CamelKRoutesRunTest {
     static void stopAndDeleteOurNames() {
         // the components that poll others first, so no stop waits for a call in flight to a stopped one
         for (Component c : List.of(Component.HEARTBEAT, Component.SCHEDULER, Component.OPENAPI, Component.QUEUE,
-                Component.CRON, Component.SUPERVISOR)) {
+                Component.CRON, Component.SUPERVISOR, Component.WATCHER)) {
             Main main = running.get(c);
             if (main == null) {
                 continue;
@@ -114,6 +114,8 @@ class CamelKRoutesRunTest {
                 admin.deleteQueue(PREFIX + c.id());
             }
             admin.deleteExchange(EXCHANGE);
+            admin.deleteQueue(PREFIX + "watcher.tap");
+            admin.deleteExchange(org.elves.center.rpc.WatchTap.exchangeOf(EXCHANGE));
             rabbit.destroy();
         }
         if (mongo != null) {
@@ -276,6 +278,8 @@ class CamelKRoutesRunTest {
         assertTrue(String.valueOf(queue.body().get("error")).startsWith("[4"), queue.toString());
         Envelope job = call(Component.SCHEDULER, "syncJob", Map.of());
         assertTrue(String.valueOf(job.body().get("error")).startsWith("[4"), job.toString());
+        Envelope logs = call(Component.WATCHER, "logs", Map.of("kind", "rt"));
+        assertEquals("true", String.valueOf(logs.body().get("flag")), logs.toString());
     }
 
     @Test

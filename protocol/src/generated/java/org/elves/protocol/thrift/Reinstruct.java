@@ -14,6 +14,8 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
   private static final org.apache.thrift.protocol.TField FLAG_FIELD_DESC = new org.apache.thrift.protocol.TField("flag", org.apache.thrift.protocol.TType.I32, (short)3);
   private static final org.apache.thrift.protocol.TField COSTTIME_FIELD_DESC = new org.apache.thrift.protocol.TField("costtime", org.apache.thrift.protocol.TType.I32, (short)4);
   private static final org.apache.thrift.protocol.TField RESULT_FIELD_DESC = new org.apache.thrift.protocol.TField("result", org.apache.thrift.protocol.TType.STRING, (short)5);
+  private static final org.apache.thrift.protocol.TField START_TIME_FIELD_DESC = new org.apache.thrift.protocol.TField("startTime", org.apache.thrift.protocol.TType.I64, (short)6);
+  private static final org.apache.thrift.protocol.TField END_TIME_FIELD_DESC = new org.apache.thrift.protocol.TField("endTime", org.apache.thrift.protocol.TType.I64, (short)7);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ReinstructStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ReinstructTupleSchemeFactory();
@@ -22,13 +24,17 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
   public int flag; // required
   public int costtime; // required
   public @org.apache.thrift.annotation.Nullable java.lang.String result; // required
+  public long startTime; // optional
+  public long endTime; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
     INS((short)1, "ins"),
     FLAG((short)3, "flag"),
     COSTTIME((short)4, "costtime"),
-    RESULT((short)5, "result");
+    RESULT((short)5, "result"),
+    START_TIME((short)6, "startTime"),
+    END_TIME((short)7, "endTime");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -52,6 +58,10 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
           return COSTTIME;
         case 5: // RESULT
           return RESULT;
+        case 6: // START_TIME
+          return START_TIME;
+        case 7: // END_TIME
+          return END_TIME;
         default:
           return null;
       }
@@ -97,7 +107,10 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
   // isset id assignments
   private static final int __FLAG_ISSET_ID = 0;
   private static final int __COSTTIME_ISSET_ID = 1;
+  private static final int __STARTTIME_ISSET_ID = 2;
+  private static final int __ENDTIME_ISSET_ID = 3;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.START_TIME,_Fields.END_TIME};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -109,6 +122,10 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     tmpMap.put(_Fields.RESULT, new org.apache.thrift.meta_data.FieldMetaData("result", org.apache.thrift.TFieldRequirementType.DEFAULT, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.START_TIME, new org.apache.thrift.meta_data.FieldMetaData("startTime", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.END_TIME, new org.apache.thrift.meta_data.FieldMetaData("endTime", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(Reinstruct.class, metaDataMap);
   }
@@ -144,6 +161,8 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
     if (other.isSetResult()) {
       this.result = other.result;
     }
+    this.startTime = other.startTime;
+    this.endTime = other.endTime;
   }
 
   @Override
@@ -159,6 +178,10 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
     setCosttimeIsSet(false);
     this.costtime = 0;
     this.result = null;
+    setStartTimeIsSet(false);
+    this.startTime = 0;
+    setEndTimeIsSet(false);
+    this.endTime = 0;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -257,6 +280,52 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
     }
   }
 
+  public long getStartTime() {
+    return this.startTime;
+  }
+
+  public Reinstruct setStartTime(long startTime) {
+    this.startTime = startTime;
+    setStartTimeIsSet(true);
+    return this;
+  }
+
+  public void unsetStartTime() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __STARTTIME_ISSET_ID);
+  }
+
+  /** Returns true if field startTime is set (has been assigned a value) and false otherwise */
+  public boolean isSetStartTime() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __STARTTIME_ISSET_ID);
+  }
+
+  public void setStartTimeIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __STARTTIME_ISSET_ID, value);
+  }
+
+  public long getEndTime() {
+    return this.endTime;
+  }
+
+  public Reinstruct setEndTime(long endTime) {
+    this.endTime = endTime;
+    setEndTimeIsSet(true);
+    return this;
+  }
+
+  public void unsetEndTime() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __ENDTIME_ISSET_ID);
+  }
+
+  /** Returns true if field endTime is set (has been assigned a value) and false otherwise */
+  public boolean isSetEndTime() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __ENDTIME_ISSET_ID);
+  }
+
+  public void setEndTimeIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __ENDTIME_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -292,6 +361,22 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
       }
       break;
 
+    case START_TIME:
+      if (value == null) {
+        unsetStartTime();
+      } else {
+        setStartTime((java.lang.Long)value);
+      }
+      break;
+
+    case END_TIME:
+      if (value == null) {
+        unsetEndTime();
+      } else {
+        setEndTime((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -310,6 +395,12 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
 
     case RESULT:
       return getResult();
+
+    case START_TIME:
+      return getStartTime();
+
+    case END_TIME:
+      return getEndTime();
 
     }
     throw new java.lang.IllegalStateException();
@@ -331,6 +422,10 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
       return isSetCosttime();
     case RESULT:
       return isSetResult();
+    case START_TIME:
+      return isSetStartTime();
+    case END_TIME:
+      return isSetEndTime();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -384,6 +479,24 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
         return false;
     }
 
+    boolean this_present_startTime = true && this.isSetStartTime();
+    boolean that_present_startTime = true && that.isSetStartTime();
+    if (this_present_startTime || that_present_startTime) {
+      if (!(this_present_startTime && that_present_startTime))
+        return false;
+      if (this.startTime != that.startTime)
+        return false;
+    }
+
+    boolean this_present_endTime = true && this.isSetEndTime();
+    boolean that_present_endTime = true && that.isSetEndTime();
+    if (this_present_endTime || that_present_endTime) {
+      if (!(this_present_endTime && that_present_endTime))
+        return false;
+      if (this.endTime != that.endTime)
+        return false;
+    }
+
     return true;
   }
 
@@ -402,6 +515,14 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
     hashCode = hashCode * 8191 + ((isSetResult()) ? 131071 : 524287);
     if (isSetResult())
       hashCode = hashCode * 8191 + result.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetStartTime()) ? 131071 : 524287);
+    if (isSetStartTime())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(startTime);
+
+    hashCode = hashCode * 8191 + ((isSetEndTime()) ? 131071 : 524287);
+    if (isSetEndTime())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(endTime);
 
     return hashCode;
   }
@@ -454,6 +575,26 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetStartTime(), other.isSetStartTime());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetStartTime()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.startTime, other.startTime);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetEndTime(), other.isSetEndTime());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetEndTime()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.endTime, other.endTime);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -501,6 +642,18 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
       sb.append(this.result);
     }
     first = false;
+    if (isSetStartTime()) {
+      if (!first) sb.append(", ");
+      sb.append("startTime:");
+      sb.append(this.startTime);
+      first = false;
+    }
+    if (isSetEndTime()) {
+      if (!first) sb.append(", ");
+      sb.append("endTime:");
+      sb.append(this.endTime);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -584,6 +737,22 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 6: // START_TIME
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.startTime = iprot.readI64();
+              struct.setStartTimeIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 7: // END_TIME
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.endTime = iprot.readI64();
+              struct.setEndTimeIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -614,6 +783,16 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
       if (struct.result != null) {
         oprot.writeFieldBegin(RESULT_FIELD_DESC);
         oprot.writeString(struct.result);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetStartTime()) {
+        oprot.writeFieldBegin(START_TIME_FIELD_DESC);
+        oprot.writeI64(struct.startTime);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetEndTime()) {
+        oprot.writeFieldBegin(END_TIME_FIELD_DESC);
+        oprot.writeI64(struct.endTime);
         oprot.writeFieldEnd();
       }
       oprot.writeFieldStop();
@@ -647,7 +826,13 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
       if (struct.isSetResult()) {
         optionals.set(3);
       }
-      oprot.writeBitSet(optionals, 4);
+      if (struct.isSetStartTime()) {
+        optionals.set(4);
+      }
+      if (struct.isSetEndTime()) {
+        optionals.set(5);
+      }
+      oprot.writeBitSet(optionals, 6);
       if (struct.isSetIns()) {
         struct.ins.write(oprot);
       }
@@ -660,12 +845,18 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
       if (struct.isSetResult()) {
         oprot.writeString(struct.result);
       }
+      if (struct.isSetStartTime()) {
+        oprot.writeI64(struct.startTime);
+      }
+      if (struct.isSetEndTime()) {
+        oprot.writeI64(struct.endTime);
+      }
     }
 
     @Override
     public void read(org.apache.thrift.protocol.TProtocol prot, Reinstruct struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-      java.util.BitSet incoming = iprot.readBitSet(4);
+      java.util.BitSet incoming = iprot.readBitSet(6);
       if (incoming.get(0)) {
         struct.ins = new Instruct();
         struct.ins.read(iprot);
@@ -682,6 +873,14 @@ public class Reinstruct implements org.apache.thrift.TBase<Reinstruct, Reinstruc
       if (incoming.get(3)) {
         struct.result = iprot.readString();
         struct.setResultIsSet(true);
+      }
+      if (incoming.get(4)) {
+        struct.startTime = iprot.readI64();
+        struct.setStartTimeIsSet(true);
+      }
+      if (incoming.get(5)) {
+        struct.endTime = iprot.readI64();
+        struct.setEndTimeIsSet(true);
       }
     }
   }

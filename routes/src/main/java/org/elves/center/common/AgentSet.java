@@ -49,7 +49,17 @@ public final class AgentSet {
         return (value(network.substring(0, slash)) & mask) == (value(ip) & mask);
     }
 
-    private static long value(String ip) {
+    /** The lowest and highest address of a network a.b.c.d/n, as {@link #value}s. */
+    public static long[] range(String network) {
+        int slash = network.indexOf('/');
+        int bits = Integer.parseInt(network.substring(slash + 1));
+        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+        long low = value(network.substring(0, slash)) & mask;
+        return new long[] {low, low | (~mask & 0xFFFFFFFFL)};
+    }
+
+    /** An IPv4 address as the number it is, for range queries. */
+    public static long value(String ip) {
         long v = 0;
         for (String part : ip.split("\\.")) {
             v = (v << 8) | Integer.parseInt(part);

@@ -15,6 +15,7 @@ import org.elves.center.rpc.CastPublisher;
 import org.elves.center.rpc.InboxAck;
 import org.elves.center.rpc.InboxContainers;
 import org.elves.center.rpc.RpcCodec;
+import org.elves.center.rpc.WatchTap;
 import org.elves.config.ElvesConfig;
 import org.elves.config.LocalInstance;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -46,6 +47,12 @@ public class CommonConfiguration implements CamelConfiguration {
     long castRetryMs;
     @PropertyInject("elves.rpc.timeout-ms")
     long rpcTimeoutMs;
+    @PropertyInject("elves.watch.tap")
+    boolean watchTap;
+    @PropertyInject("elves.watch.buffer")
+    int watchBuffer;
+    @PropertyInject("elves.watch.linger-ms")
+    long watchLingerMs;
 
     @BindToRegistry("rabbitConnectionFactory")
     public CachingConnectionFactory rabbitConnectionFactory(
@@ -112,7 +119,15 @@ public class CommonConfiguration implements CamelConfiguration {
         InboxAck inboxAck = new InboxAck(requeueDelayMs);
         registry.bind("brokerTopology", topology);
         registry.bind("brokerLink", link);
-        registry.bind("rpc", new RpcCodec("center", rpcTimeoutMs, link));
+        WatchTap tap = watchTap
+                ? new WatchTap(new RabbitTemplate(factory), WatchTap.exchangeOf(exchange), true, watchBuffer, recoveryMs,
+                        watchLingerMs)
+                : WatchTap.off();
+        if (tap.enabled()) {
+            topology.exchange(WatchTap.exchangeOf(exchange));
+        }
+        registry.bind("watchTap", tap);
+        registry.bind("rpc", new RpcCodec("center", rpcTimeoutMs, link, tap));
         registry.bind("castPublisher", new CastPublisher(new RabbitTemplate(factory), link, exchange, castRetryMs, confirmTimeoutMs));
         registry.bind("inboxAck", inboxAck);
 
@@ -129,6 +144,8 @@ public class CommonConfiguration implements CamelConfiguration {
         // the link closes the connection when it stops
         context.addService(link);
         context.addService(new CloseOnStop("inbox requeue timer", inboxAck));
+        // after the link's stop in reverse order: copies of the last messages still go out
+        context.addService(new CloseOnStop("watch tap", tap));
         context.addService(new CloseOnStop("mongodb client", mongo::close));
         ExecutorService handlers = registry.lookupByNameAndType("elvesHandlers", ExecutorService.class);
         context.addService(new CloseOnStop("handler threads", handlers::shutdown));

@@ -9,6 +9,8 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
+import org.elves.center.common.TaskEvents;
+import org.elves.center.rpc.WatchTap;
 import org.elves.config.ElvesConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,9 @@ public class CronConfiguration implements CamelConfiguration {
             LOG.warn("cron indexes not created: {}", e.getMessage());
         }
         ElvesConfig config = context.getRegistry().lookupByNameAndType("elvesConfig", ElvesConfig.class);
+        TaskEvents events = new TaskEvents(context.getRegistry().lookupByNameAndType("watchTap", WatchTap.class), "cron");
+        context.getRegistry().lookupByNameAndType("cronFiring", CronFiring.class).tellWatcher(events);
+        context.getRegistry().lookupByNameAndType("cronRuns", CronRuns.class).tellWatcher(events);
         // unique per Camel context: two Cron instances in one JVM (tests, benchmark) are two members
         String member = context.getRegistry().lookupByNameAndType("elvesInstance", String.class);
         context.addService(leaderElection(config, member));

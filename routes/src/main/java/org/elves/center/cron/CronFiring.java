@@ -1,6 +1,7 @@
 package org.elves.center.cron;
 
 import org.bson.Document;
+import org.elves.center.common.TaskEvents;
 import org.elves.center.contract.AsyncJob;
 import org.elves.center.contract.AsyncJobBatch;
 import org.elves.config.ElvesConfig;
@@ -54,6 +55,19 @@ public class CronFiring {
     /** Every run due at or before this time (ms) was fired by some instance. */
     private long watermark;
     private volatile long leadingSince;
+
+    /** Set once the tap exists (CronConfiguration.configure, after the beans are bound). */
+    private volatile TaskEvents events = TaskEvents.none();
+
+    public void tellWatcher(TaskEvents events) {
+        this.events = events;
+    }
+
+    /** The key that made a center cron (its runs' asker), "" when this instance does not hold it. */
+    private synchronized String authIdOf(String cronId) {
+        Scheduled s = schedule.get(cronId);
+        return s == null ? "" : String.valueOf(s.cron.get("auth_id"));
+    }
 
     public CronFiring(CronStore store, ElvesConfig config, LongSupplier clock) {
         this.store = store;
@@ -125,6 +139,7 @@ public class CronFiring {
 
     /** Called once an asyncJobs batch was cast: how late each run went out, for the figures. */
     public void sent(Map<String, Object> batch) {
+        events.fired(batch, this::authIdOf);
         long now = clock.getAsLong();
         for (AsyncJob job : AsyncJobBatch.fromMap(batch).jobs()) {
             if (job.fireTime() != null) {

@@ -2,6 +2,7 @@ package org.elves.center.cron;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.elves.center.common.TaskEvents;
 import org.elves.center.contract.AsyncJob;
 import org.elves.center.contract.AsyncJobBatch;
 import org.elves.center.contract.ProcessorResult;
@@ -36,6 +37,13 @@ public class CronRuns {
     private final ElvesConfig config;
     private final LongSupplier clock;
 
+    /** Set once the tap exists (CronConfiguration.configure, after the beans are bound). */
+    private volatile TaskEvents events = TaskEvents.none();
+
+    public void tellWatcher(TaskEvents events) {
+        this.events = events;
+    }
+
     public CronRuns(CronStore store, ElvesConfig config, LongSupplier clock) {
         this.store = store;
         this.config = config;
@@ -56,7 +64,7 @@ public class CronRuns {
                 .append("worker_flag", text(result.workerFlag()))
                 .append("worker_message", text(result.workerMessage()))
                 .append("worker_costtime", text(result.workerCosttime()));
-        record(result.id(), run);
+        record(result, run);
     }
 
     /**
@@ -99,8 +107,25 @@ public class CronRuns {
         return null;
     }
 
+    /**
+     * Tells the Watcher the run's result is kept, with what only the cron knows: whether the
+     * center or the agent fired it, and the key that made it.
+     */
+    private void storedEvent(TaskResult result, Document cron) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("type", CronStore.AGENT.equals(cron.getString("side")) ? "selfcron" : "cron");
+        fields.put("cron_id", cron.getString("_id"));
+        fields.put("auth_id", text(cron.get("auth_id")));
+        fields.put("agent_ip", cron.getString("ip"));
+        fields.put("instruct", cron.getString("app"));
+        fields.put("func", cron.getString("func"));
+        fields.put("mode", cron.getString("mode"));
+        events.stored(result, fields);
+    }
+
     /** Records a run's result once; the cron's last result is that of its latest fire time. */
-    private void record(String runId, Document run) {
+    private void record(TaskResult result, Document run) {
+        String runId = result.id();
         CronRunId key = key(runId);
         long fireMs = key.fireTime().toEpochMilli();
         run.append("fire_time", fireMs);
@@ -127,6 +152,7 @@ public class CronRuns {
                 changes.add(set("last_exec_result", lastResult(run)));
             }
             if (store.update(key.cronId(), rev(cron), combine(changes))) {
+                storedEvent(result, cron);
                 return;
             }
         }

@@ -54,6 +54,10 @@ public class ApiGuard {
 
     /** Parses the HTTP request and returns it, with its key, when it passes; throws a coded error otherwise. */
     public ApiRequest check(Exchange exchange) {
+        if (exchange.getIn() instanceof org.apache.camel.component.platform.http.vertx.HttpMessage http) {
+            // for a flow that streams its answer (LogFollow): the next setBody replaces this message
+            exchange.setProperty(LogFollow.RESPONSE, http.getResponse());
+        }
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);

@@ -64,7 +64,31 @@ public enum ApiParameter {
     ADMIN("admin", "boolean", null, null, "true: an admin key (may call /admin/*)", null),
     KEY_ID("key_id", "string", null, ErrorCode.AUTH_ID_NOT_FOUND,
             "The auth_id of the key the action is about", null),
-    LIMIT("limit", "integer", null, null, "How many of the latest entries (default 100)", null);
+    LIMIT("limit", "integer", null, null, "How many of the latest entries (default 100)", null),
+    TASK_ID("task_id", "string", LogParams.TASK_ID_PATTERN, ErrorCode.PARAM_TASK_ID,
+            "A task's id (16 hex characters); for rt/exec a new one the client chose, to follow its output",
+            (r, c) -> LogParams.taskId(r)),
+    AGENT_IP("agent_ip", "string", ApiParams.IPV4_PATTERN, ErrorCode.PARAM_IP,
+            "Only tasks of this agent", (r, c) -> LogParams.optionalIp(r)),
+    INSTRUCT("instruct", "string", "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", ErrorCode.PARAM_APP,
+            "Only tasks of this app", (r, c) -> LogParams.app(r)),
+    BY_AUTH_ID("by_auth_id", "string", null, null, "Only tasks asked by this key (its auth_id)", null),
+    CREATETIME_BEGIN("createtime_begin", "string", null, ErrorCode.PARAM_LOGS,
+            "Tasks accepted from then: yyyy-MM-dd HH:mm:ss[.SSS] UTC, or Unix milliseconds",
+            (r, c) -> LogParams.time(r, "createtime_begin")),
+    CREATETIME_END("createtime_end", "string", null, ErrorCode.PARAM_LOGS,
+            "Tasks accepted until then: yyyy-MM-dd HH:mm:ss[.SSS] UTC, or Unix milliseconds",
+            (r, c) -> LogParams.time(r, "createtime_end")),
+    CREATETIME_SORT("createtime_sort", "string", "(?i)asc|desc", ErrorCode.PARAM_LOGS,
+            "desc: newest first (default); asc: oldest first", (r, c) -> LogParams.sort(r)),
+    RESULT_FLAG("result_flag", "string", "[012]{1,3}", ErrorCode.PARAM_LOGS,
+            "Digits of the results wanted: 0 fail, 1 success, 2 running (default 012)", (r, c) -> LogParams.resultFlags(r)),
+    COUNT("count", "integer", null, ErrorCode.PARAM_LOGS, "Tasks per page (default 50, at most 500)",
+            (r, c) -> LogParams.number(r, "count", 1, 500, 50)),
+    PAGE("page", "integer", null, ErrorCode.PARAM_LOGS, "The page, from 1 (default 1)",
+            (r, c) -> LogParams.number(r, "page", 1, 1_000_000, 1)),
+    AFTER_SEQ("after_seq", "integer", null, ErrorCode.PARAM_LOGS, "Only output chunks after this seq (default 0)",
+            (r, c) -> LogParams.number(r, "after_seq", 0, Integer.MAX_VALUE, 0));
 
     /** How the API checks a value: the normalized value, or a coded ElvesException. */
     @FunctionalInterface
@@ -142,7 +166,12 @@ public enum ApiParameter {
             case MODE -> schema.put("default", "NP");
             case SIDE -> schema.put("default", "center");
             case SHOWCRON, STRONG_ONLY, ADMIN -> schema.put("default", false);
-            case LIMIT -> schema.put("minimum", 1);
+            case LIMIT, PAGE -> schema.put("minimum", 1);
+            case COUNT -> {
+                schema.put("minimum", 1);
+                schema.put("maximum", 500);
+                schema.put("default", 50);
+            }
             default -> {
             }
         }

@@ -40,6 +40,15 @@ public class ApiResponses {
         return write(exchange, status, body);
     }
 
+    /** Nothing when the flow streamed its answer itself (null body), else as {@link #render}. */
+    @SuppressWarnings("unchecked")
+    public Object stream(Object body, Exchange exchange) {
+        if (body == null) {
+            return null;
+        }
+        return render((Map<String, Object>) body, exchange);
+    }
+
     /** Any failure on the way: a coded error as such, anything else as [500] with its message. */
     public String renderFailure(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

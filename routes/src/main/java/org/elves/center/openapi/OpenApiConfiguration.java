@@ -5,6 +5,8 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
+import org.elves.center.common.TaskEvents;
+import org.elves.center.rpc.WatchTap;
 import org.elves.config.ElvesConfig;
 
 /** OpenAPI: the signed REST entry of the center (reference §3). */
@@ -49,9 +51,17 @@ public class OpenApiConfiguration implements CamelConfiguration {
         return new ApiAnswers();
     }
 
-    @BindToRegistry("realtimeApi")
-    public RealtimeApi realtimeApi(@BeanInject("elvesConfig") ElvesConfig config) {
-        return new RealtimeApi(config);
+
+    @BindToRegistry("logsApi")
+    public LogsApi logsApi() {
+        return new LogsApi();
+    }
+
+    @BindToRegistry("logFollow")
+    public LogFollow logFollow(org.apache.camel.CamelContext camel,
+                               @PropertyInject("elves.openapi.logs.follow-poll-ms") long pollMs,
+                               @PropertyInject("elves.openapi.logs.follow-wait-ms") long waitMs) {
+        return new LogFollow(camel.createProducerTemplate(), pollMs, waitMs);
     }
 
     @BindToRegistry("infoApi")
@@ -82,5 +92,14 @@ public class OpenApiConfiguration implements CamelConfiguration {
     @BindToRegistry("apiResponses")
     public ApiResponses apiResponses(@BeanInject("elvesConfig") ElvesConfig config) {
         return new ApiResponses(config);
+    }
+
+    /** Beans that tell the Watcher: bound once the tap exists (CommonConfiguration.configure). */
+    @Override
+    public void configure(org.apache.camel.CamelContext context) {
+        var registry = context.getRegistry();
+        TaskEvents events = new TaskEvents(registry.lookupByNameAndType("watchTap", WatchTap.class), "openapi");
+        registry.bind("realtimeApi", new RealtimeApi(registry.lookupByNameAndType("elvesConfig", ElvesConfig.class),
+                registry.lookupByNameAndType("apiNonces", SharedNonces.class), events));
     }
 }

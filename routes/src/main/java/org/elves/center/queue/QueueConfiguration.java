@@ -7,7 +7,9 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.Registry;
+import org.elves.center.common.TaskEvents;
 import org.elves.center.rpc.BrokerLink;
+import org.elves.center.rpc.WatchTap;
 import org.elves.config.ElvesConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +51,12 @@ public class QueueConfiguration implements CamelConfiguration {
         ElvesConfig config = registry.lookupByNameAndType("elvesConfig", ElvesConfig.class);
         // one per process: its locks keep the per-agent bound among this process's handlers
         AgentSlots slots = new AgentSlots(store, config, System::currentTimeMillis);
-        QueueTaskResults results = new QueueTaskResults(store, System::currentTimeMillis, slots);
+        TaskEvents events = new TaskEvents(registry.lookupByNameAndType("watchTap", WatchTap.class), "queue");
+        registry.bind("queueEvents", events);
+        QueueTaskResults results = new QueueTaskResults(store, System::currentTimeMillis, slots, events);
         registry.bind("queueAgentSlots", slots);
         registry.bind("queueTaskResults", results);
-        registry.bind("queueLifecycle", new QueueLifecycle(store, config, System::currentTimeMillis, slots));
+        registry.bind("queueLifecycle", new QueueLifecycle(store, config, System::currentTimeMillis, slots, events));
         registry.bind("queueSweep", new QueueSweep(store, config, System::currentTimeMillis, this::resultsFlowSinceMs, slots, results));
         try {
             store.ensureIndexes();

@@ -1,11 +1,14 @@
 package org.elves.center.queue;
 
+import org.elves.center.common.TaskEvents;
+
 import org.bson.Document;
 import org.elves.protocol.ErrorCode;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static com.mongodb.client.model.Filters.eq;
@@ -23,9 +26,15 @@ import static org.elves.center.queue.QueueStore.STOPPED;
  */
 class QueueDependents {
     private final QueueStore store;
+    private final TaskEvents events;
 
     QueueDependents(QueueStore store) {
+        this(store, TaskEvents.none());
+    }
+
+    QueueDependents(QueueStore store, TaskEvents events) {
         this.store = store;
+        this.events = events;
     }
 
     /** The children of a task that succeeded, made ready and put in their agents' lists; their agents. */
@@ -45,6 +54,7 @@ class QueueDependents {
     void skipDescendants(Document parent, String reason, long now) {
         for (String childId : childIds(parent)) {
             if (store.skipPendding(childId, reason, now)) {
+                events.phase(childId, "cancelled", Map.of("agent_sync_error", reason, "result_flag", 0));
                 Document child = store.task(childId);
                 closed(child.getString("queue_id"), 1, now);
                 skipDescendants(child, skipReason(childId, "was skipped"), now);

@@ -3,6 +3,7 @@ package org.elves.center.queue;
 import org.apache.camel.Exchange;
 import org.bson.Document;
 import org.elves.center.common.JobParams;
+import org.elves.center.common.TaskEvents;
 import org.elves.center.common.Ownership;
 import org.elves.center.contract.CancelJobs;
 import org.elves.center.rpc.Replies;
@@ -33,11 +34,17 @@ import static org.elves.center.queue.QueueStore.STOPPED;
  */
 public class QueueLifecycle {
     private final QueueStore store;
+    private final TaskEvents events;
     private final ElvesConfig config;
     private final LongSupplier clock;
     private final AgentSlots slots;
 
     public QueueLifecycle(QueueStore store, ElvesConfig config, LongSupplier clock, AgentSlots slots) {
+        this(store, config, clock, slots, TaskEvents.none());
+    }
+
+    public QueueLifecycle(QueueStore store, ElvesConfig config, LongSupplier clock, AgentSlots slots, TaskEvents events) {
+        this.events = events;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -118,6 +125,9 @@ public class QueueLifecycle {
             }
             throw new ElvesException(ErrorCode.QUEUE_STATUS, "queue " + queueId + " was committed meanwhile");
         }
+        events.phase(id, "accepted", Map.of("type", "queue", "queue_id", queueId, "agent_ip", task.getString("ip"),
+                "mode", task.getString("mode"), "instruct", task.getString("app"), "func", task.getString("func"),
+                "param", task.getString("param"), "timeout", task.get("timeout"), "auth_id", text(queue.get("auth_id"))));
         Map<String, Object> reply = Replies.ok(null);
         reply.put("id", id);
         return reply;
@@ -164,6 +174,7 @@ public class QueueLifecycle {
             String status = QueueStore.answeredStatus(task);
             states.put(task.getString("_id"), status);
             if (STOPPED.equals(status)) {
+                events.phase(task.getString("_id"), "cancelled", Map.of("agent_sync_error", text(task.get("error")), "result_flag", 0));
                 stoppedByIp.computeIfAbsent(task.getString("ip"), ip -> new ArrayList<>()).add(task.getString("_id"));
             }
             if (RUNNING.equals(task.getString("status"))) {

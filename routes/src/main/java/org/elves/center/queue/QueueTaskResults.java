@@ -2,6 +2,7 @@ package org.elves.center.queue;
 
 import org.apache.camel.Exchange;
 import org.bson.Document;
+import org.elves.center.common.TaskEvents;
 import org.elves.center.contract.ProcessorResult;
 import org.elves.center.contract.TaskResult;
 import org.slf4j.Logger;
@@ -29,12 +30,18 @@ public class QueueTaskResults {
     private final LongSupplier clock;
     private final AgentSlots slots;
     private final QueueDependents dependents;
+    private final TaskEvents events;
 
     public QueueTaskResults(QueueStore store, LongSupplier clock, AgentSlots slots) {
+        this(store, clock, slots, TaskEvents.none());
+    }
+
+    public QueueTaskResults(QueueStore store, LongSupplier clock, AgentSlots slots, TaskEvents events) {
+        this.events = events;
         this.store = store;
         this.clock = clock;
         this.slots = slots;
-        this.dependents = new QueueDependents(store);
+        this.dependents = new QueueDependents(store, events);
     }
 
     /** A cast: nothing to answer. */
@@ -77,6 +84,7 @@ public class QueueTaskResults {
             return followUp(known, text(known.get("flag")), text(known.get("worker_flag")), now);
         }
         Document task = store.task(id);
+        events.stored(taskResult, Map.of("type", "queue", "queue_id", task.getString("queue_id")));
         dependents.closed(task.getString("queue_id"), 1, now);
         return followUp(task, flag, workerFlag, now);
     }

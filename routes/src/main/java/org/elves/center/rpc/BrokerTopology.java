@@ -41,6 +41,16 @@ public final class BrokerTopology implements ConnectionListener {
         this.exchanges.add(exchange);
     }
 
+    /** An exchange this process publishes to without consuming from it (the Watcher's tap). */
+    public void exchange(String exchange) {
+        exchanges.add(exchange);
+        try {
+            admin.declareExchange(new TopicExchange(exchange, true, false));
+        } catch (AmqpException e) {
+            LOG.warn("exchange {} not declared now ({}); it is on the next connection", exchange, e.getMessage());
+        }
+    }
+
     /**
      * An inbox of this process: {@code queue} takes what {@code routingKey} matches on the topic
      * {@code exchange}. Declared now when the broker is reachable, else on the next connection.

@@ -51,16 +51,21 @@ public class RpcCodec {
     private final String self;
     private final long defaultTimeoutMs;
     private final BrokerLink link;
+    private final WatchTap tap;
 
     public RpcCodec(String self, long defaultTimeoutMs) {
-        this(self, defaultTimeoutMs, null);
+        this(self, defaultTimeoutMs, null, WatchTap.off());
     }
 
-    /** With the broker link, a call whose connection was lost while it waited says so ([503.2], not [500.1]). */
-    public RpcCodec(String self, long defaultTimeoutMs, BrokerLink link) {
+    /**
+     * With the broker link, a call whose connection was lost while it waited says so ([503.2], not
+     * [500.1]); every call, cast and reply encoded here is copied to the Watcher's {@code tap}.
+     */
+    public RpcCodec(String self, long defaultTimeoutMs, BrokerLink link, WatchTap tap) {
         this.self = self;
         this.defaultTimeoutMs = defaultTimeoutMs;
         this.link = link;
+        this.tap = tap;
     }
 
     public byte[] encodeCall(Exchange exchange) {
@@ -69,6 +74,7 @@ public class RpcCodec {
         exchange.setProperty(REPLY_TIMEOUT_MS, bucket(timeout == null ? defaultTimeoutMs : timeout));
         exchange.getMessage().setHeader(ROUTING_KEY_HEADER, call.routingKey());
         byte[] bytes = call.toBytes();
+        tap.copy(WatchTap.CALL, call.routingKey(), bytes);
         exchange.setProperty(CALL_BYTES, bytes);
         exchange.setProperty(CALL_ROUTING_KEY, call.routingKey());
         exchange.setProperty(CALL_ATTEMPTS, 0);
@@ -100,7 +106,9 @@ public class RpcCodec {
     public byte[] encodeCast(Exchange exchange) {
         Envelope cast = Envelope.cast(from(exchange), to(exchange), func(exchange), body(exchange));
         exchange.setProperty(CALL_ROUTING_KEY, cast.routingKey());
-        return cast.toBytes();
+        byte[] bytes = cast.toBytes();
+        tap.copy(WatchTap.CAST, cast.routingKey(), bytes);
+        return bytes;
     }
 
     /** The callee's answer body; a transport-level failure becomes {flag:false, error}. */
@@ -150,7 +158,13 @@ public class RpcCodec {
     }
 
     public byte[] encodeReply(Exchange exchange) {
-        return request(exchange).reply(body(exchange)).toBytes();
+        return copiedReply(request(exchange).reply(body(exchange)));
+    }
+
+    private byte[] copiedReply(Envelope reply) {
+        byte[] bytes = reply.toBytes();
+        tap.copy(WatchTap.REPLY, reply.routingKey(), bytes);
+        return bytes;
     }
 
     /**
@@ -170,10 +184,10 @@ public class RpcCodec {
             return new byte[0];
         }
         if (cause instanceof ElvesException coded) {
-            return request.reply(Replies.failure(coded.getMessage())).toBytes();
+            return copiedReply(request.reply(Replies.failure(coded.getMessage())));
         }
-        return request.failure(ErrorCode.INTERNAL.text(request.to() + " could not handle " + request.func()
-                + ": " + message(cause))).toBytes();
+        return copiedReply(request.failure(ErrorCode.INTERNAL.text(request.to() + " could not handle " + request.func()
+                + ": " + message(cause))));
     }
 
     static long bucket(long timeoutMs) {

@@ -2,6 +2,7 @@ package org.elves.center.scheduler;
 
 import org.apache.camel.Exchange;
 import org.elves.config.ElvesConfig;
+import org.elves.center.common.TaskEvents;
 import org.elves.center.contract.AsyncJob;
 import org.elves.center.contract.AsyncJobBatch;
 import org.elves.center.contract.TaskResult;
@@ -62,11 +63,17 @@ public class AsyncJobs {
     private final AgentClient agents;
     private final ElvesConfig config;
     private final OnlineCheck online;
+    private final TaskEvents events;
 
     public AsyncJobs(AgentClient agents, ElvesConfig config, OnlineCheck online) {
+        this(agents, config, online, TaskEvents.none());
+    }
+
+    public AsyncJobs(AgentClient agents, ElvesConfig config, OnlineCheck online, TaskEvents events) {
         this.agents = agents;
         this.config = config;
         this.online = online;
+        this.events = events;
     }
 
     /**
@@ -133,6 +140,7 @@ public class AsyncJobs {
         try {
             int port = online.agentPort(ins, stat);
             int ackTimeoutMs = config.requireInt("elves.scheduler.agent.ack-timeout-ms");
+            events.instruct("sent", ins);
             requireAccepted(ins, agents.invokeAsync(ins.getIp(), port, List.of(ins), ackTimeoutMs));
         } catch (Refused e) {
             return TaskResult.failed(ins.getId(), e.getMessage()).toMap();
@@ -190,6 +198,7 @@ public class AsyncJobs {
         try {
             int port = online.agentPort(first, stat);
             int ackTimeoutMs = config.requireInt("elves.scheduler.agent.ack-timeout-ms");
+            batch.forEach(ins -> events.instruct("sent", ins));
             List<Reinstruct> acks = agents.invokeAsync(first.getIp(), port, batch, ackTimeoutMs);
             for (int i = 0; i < batch.size(); i++) {
                 Reinstruct ack = acks != null && i < acks.size() ? acks.get(i) : null;

@@ -3,6 +3,7 @@ package org.elves.center.scheduler;
 import org.apache.camel.Exchange;
 import org.elves.config.ElvesConfig;
 import org.elves.center.common.JobParams;
+import org.elves.center.common.TaskEvents;
 import org.elves.center.contract.TaskResult;
 import org.elves.protocol.ElvesException;
 import org.elves.protocol.ErrorCode;
@@ -22,17 +23,24 @@ import static org.elves.center.common.JobParams.text;
  */
 public class RealtimeJobs {
     public static final String RECORD = "ElvesTaskRecord";
+    private static final java.util.regex.Pattern TASK_ID = java.util.regex.Pattern.compile("[0-9A-F]{16}");
 
     private final AgentClient agents;
     private final ElvesConfig config;
     private final TaskRecords records;
     private final OnlineCheck online;
+    private final TaskEvents events;
 
     public RealtimeJobs(AgentClient agents, ElvesConfig config, TaskRecords records, OnlineCheck online) {
+        this(agents, config, records, online, TaskEvents.none());
+    }
+
+    public RealtimeJobs(AgentClient agents, ElvesConfig config, TaskRecords records, OnlineCheck online, TaskEvents events) {
         this.agents = agents;
         this.config = config;
         this.records = records;
         this.online = online;
+        this.events = events;
     }
 
     /**
@@ -41,7 +49,8 @@ public class RealtimeJobs {
      */
     public Map<String, Object> accept(Map<String, Object> body, Exchange exchange) {
         Instruct ins = new Instruct();
-        ins.setId(TaskIds.next());
+        // the OpenAPI names the task (a client may have chosen the id, to follow its output)
+        ins.setId(body.get("id") instanceof String id && TASK_ID.matcher(id).matches() ? id : TaskIds.next());
         ins.setIp(required(body, "ip", ErrorCode.PARAM_IP));
         ins.setType("rt");
         ins.setMode("NP");
@@ -66,10 +75,13 @@ public class RealtimeJobs {
         Reinstruct done = null;
         try {
             int port = online.agentPort(ins, stat);
+            events.instruct("sent", ins);
             done = agents.invokeSync(ins.getIp(), port, ins, readTimeoutMs(ins));
             answer = TaskResults.delivered(ins.getId(), done);
+            events.finished(done, created);
         } catch (ElvesException e) {
             online.failed(ins, e);
+            events.failed(ins.getId(), e.getMessage(), e.code() == ErrorCode.AGENT_ANSWER_TIMEOUT);
             answer = TaskResult.failed(ins.getId(), e.getMessage()).toMap();
         }
         exchange.setProperty(RECORD, records.realtime(ins, done, answer, created, System.currentTimeMillis()));

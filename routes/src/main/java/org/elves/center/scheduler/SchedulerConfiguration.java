@@ -6,6 +6,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.Registry;
+import org.elves.center.common.TaskEvents;
+import org.elves.center.rpc.WatchTap;
 import org.elves.center.common.CloseOnStop;
 import org.elves.center.common.ThriftServerService;
 import org.elves.config.ElvesConfig;
@@ -55,16 +57,19 @@ public class SchedulerConfiguration implements CamelConfiguration {
         OnlineCheck online = new OnlineCheck(config, cache, System::currentTimeMillis);
         registry.bind("onlineCache", cache);
         registry.bind("onlineCheck", online);
+        WatchTap tap = registry.lookupByNameAndType("watchTap", WatchTap.class);
+        TaskEvents events = new TaskEvents(tap, "scheduler");
+        registry.bind("schedulerEvents", events);
         registry.bind("realtimeJobs", new RealtimeJobs(agents, config,
-                registry.lookupByNameAndType("taskRecords", TaskRecords.class), online));
-        registry.bind("asyncJobs", new AsyncJobs(agents, config, online));
+                registry.lookupByNameAndType("taskRecords", TaskRecords.class), online, events));
+        registry.bind("asyncJobs", new AsyncJobs(agents, config, online, events));
         registry.bind("taskCancels", new TaskCancels(agents, config, online));
         registry.bind("agentCronPush", new AgentCronPush(agents, config, online));
         registry.bind("processorDelivery", new ProcessorDelivery(
                 registry.lookupByNameAndType("processorRegistry", ProcessorRegistry.class), config));
         context.addService(new CloseOnStop("agent connections", agents));
         SchedulerService.Processor<SchedulerReceiver> processor =
-                new SchedulerService.Processor<>(new SchedulerReceiver(context.createProducerTemplate()));
+                new SchedulerService.Processor<>(new SchedulerReceiver(context.createProducerTemplate(), tap));
         ThriftServerService server = new ThriftServerService("scheduler", host, port, processor, maxThreads);
         context.getRegistry().bind("schedulerThriftServer", server);
         context.addService(server);

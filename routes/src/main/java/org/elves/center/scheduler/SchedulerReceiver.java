@@ -2,21 +2,28 @@ package org.elves.center.scheduler;
 
 import org.apache.camel.ProducerTemplate;
 import org.apache.thrift.TApplicationException;
+import org.elves.center.rpc.WatchTap;
 import org.elves.protocol.thrift.Instruct;
+import org.elves.protocol.thrift.OutputChunk;
 import org.elves.protocol.thrift.Reinstruct;
 import org.elves.protocol.thrift.SchedulerService;
 
+import java.util.List;
+
 /**
  * The Thrift face of the Scheduler (port 10101): agents report async results here and each is
- * handed to route scheduler.agent-result.
+ * handed to route scheduler.agent-result; the live output of their running workers goes to the
+ * Watcher through the {@link WatchTap}.
  */
 public class SchedulerReceiver implements SchedulerService.Iface {
     static final String ROUTE = "direct:scheduler.agent-result";
     static final String SUCCESS = "success";
     private final ProducerTemplate producer;
+    private final WatchTap watchTap;
 
-    public SchedulerReceiver(ProducerTemplate producer) {
+    public SchedulerReceiver(ProducerTemplate producer, WatchTap watchTap) {
         this.producer = producer;
+        this.watchTap = watchTap;
     }
 
     @Override
@@ -37,6 +44,25 @@ public class SchedulerReceiver implements SchedulerService.Iface {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
                     "result of task " + idOf(reins) + " not forwarded: " + cause.getMessage());
+        }
+        return SUCCESS;
+    }
+
+    /**
+     * Hands each chunk of live output to the Watcher. Output is best effort (the tap drops copies
+     * when its buffer is full), so this always answers "success": a failure here must never make
+     * the agent resend or stop, and a bad chunk is skipped, not a reason to refuse the others.
+     */
+    @Override
+    public String outputTransport(List<OutputChunk> chunks) {
+        if (chunks == null) {
+            return SUCCESS;
+        }
+        for (OutputChunk chunk : chunks) {
+            if (chunk != null) {
+                watchTap.output(chunk.getId(), chunk.getSeq(), chunk.getStream(), chunk.getData(), chunk.getAt(),
+                        chunk.isSetDropped() ? chunk.getDropped() : 0);
+            }
         }
         return SUCCESS;
     }

@@ -2,6 +2,8 @@ package org.elves.center.common;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -14,11 +16,16 @@ class GrowingPoolTest {
 
     @Test
     void tasksInTurnReuseOneThread() throws Exception {
-        ThreadPoolExecutor pool = GrowingPool.create(50, Executors.defaultThreadFactory());
+        List<Thread> started = new CopyOnWriteArrayList<>();
+        ThreadPoolExecutor pool = GrowingPool.create(50, task -> {
+            Thread thread = Executors.defaultThreadFactory().newThread(task);
+            started.add(thread);
+            return thread;
+        });
         try {
             for (int i = 0; i < 200; i++) {
                 pool.submit(() -> { }).get(5, TimeUnit.SECONDS);
-                waitIdle(pool);
+                waitIdle(started);
             }
             assertEquals(1, pool.getLargestPoolSize(), "a fixed pool would have started 50");
         } finally {
@@ -55,9 +62,19 @@ class GrowingPoolTest {
         }
     }
 
-    private static void waitIdle(ThreadPoolExecutor pool) throws InterruptedException {
-        for (int i = 0; i < 1000 && pool.getActiveCount() > 0; i++) {
+    /**
+     * Waits until every thread waits for its next task. The pool's active count is not enough:
+     * it drops when the task ends, before the thread is back waiting on the queue, and a task
+     * submitted in between rightly starts a second thread.
+     */
+    private static void waitIdle(List<Thread> threads) throws InterruptedException {
+        for (int i = 0; i < 5000 && !threads.stream().allMatch(GrowingPoolTest::waitsForWork); i++) {
             Thread.sleep(1);
         }
+    }
+
+    private static boolean waitsForWork(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.TIMED_WAITING || state == Thread.State.WAITING || state == Thread.State.TERMINATED;
     }
 }

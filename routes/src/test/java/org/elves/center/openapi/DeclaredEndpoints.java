@@ -14,7 +14,7 @@ import java.util.Map;
  */
 final class DeclaredEndpoints {
     private static final List<String> FILES = List.of("openapi-endpoint", "openapi-rt-exec", "openapi-info",
-            "openapi-queue", "openapi-cron", "openapi-admin");
+            "openapi-queue", "openapi-cron", "openapi-admin", "openapi-logs");
 
     private final Map<String, ApiEndpoint> byPath = new LinkedHashMap<>();
     private final ApiEndpoints endpoints;

@@ -63,6 +63,9 @@ class OpenApiRoutesTest {
         assertEquals("scheduler.syncJob", answer.get("result").get("asked").asText());
         ComponentRoutes.Called called = onlyCall();
         Map<String, Object> expected = new LinkedHashMap<>();
+        // the OpenAPI names the task, so the Watcher hears of it from its acceptance on
+        assertTrue(String.valueOf(called.body().get("id")).matches("[0-9A-F]{16}"), called.body()::toString);
+        expected.put("id", called.body().get("id"));
         expected.put("ip", "10.0.0.1");
         expected.put("app", "apptest");
         expected.put("func", "helloword");

@@ -33,7 +33,7 @@ class BrokerUnavailableTest {
     // nothing listens there: the link is never connected by this test
     private final CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 1);
     private final BrokerLink link = new BrokerLink(factory, 1000);
-    private final RpcCodec codec = new RpcCodec("center", 5000, link);
+    private final RpcCodec codec = new RpcCodec("center", 5000, link, org.elves.center.rpc.WatchTap.off());
 
     @AfterEach
     void close() {

@@ -4,7 +4,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.thrift.TApplicationException;
+import org.elves.center.rpc.WatchTap;
 import org.elves.protocol.thrift.Instruct;
+import org.elves.protocol.thrift.OutputChunk;
 import org.elves.protocol.thrift.Reinstruct;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +40,7 @@ class SchedulerReceiverTest {
             }
         });
         camel.start();
-        receiver = new SchedulerReceiver(camel.createProducerTemplate());
+        receiver = new SchedulerReceiver(camel.createProducerTemplate(), WatchTap.off());
     }
 
     @AfterEach
@@ -66,5 +68,13 @@ class SchedulerReceiverTest {
         TApplicationException e = assertThrows(TApplicationException.class, () -> receiver.instructionTransit(new Instruct()));
         assertEquals(TApplicationException.UNKNOWN_METHOD, e.getType());
         assertTrue(e.getMessage().contains("/api/v2/rt/exec"));
+    }
+
+    @Test
+    void outputIsAlwaysTakenAndBadChunksAreSkipped() {
+        OutputChunk chunk = new OutputChunk("t1", 1, "stdout", "hello\n", 1_700_000_000_000L);
+        assertEquals("success", receiver.outputTransport(List.of(chunk, new OutputChunk().setSeq(2))));
+        assertEquals("success", receiver.outputTransport(java.util.Arrays.asList(null, chunk.setDropped(10))));
+        assertEquals("success", receiver.outputTransport(null));
     }
 }

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.elves.center.rpc.Replies;
 import org.elves.config.ElvesConfig;
 import org.elves.protocol.ElvesException;
@@ -41,14 +42,16 @@ public class NotesService {
         }
         String id = TaskIds.next();
         notes.insertOne(new Document("_id", id).append("ip", ip).append("text", text)
-                .append("actor", String.valueOf(body.getOrDefault("actor", ""))).append("time", System.currentTimeMillis()));
+                .append("actor", String.valueOf(body.getOrDefault("actor", ""))).append("time", System.currentTimeMillis())
+                // notes of one millisecond in the order they came (an ObjectId grows within a process)
+                .append("order", new ObjectId()));
         return Replies.ok(Map.of("id", id));
     }
 
     /** agentNotes {ip}: its notes, newest first. */
     public Map<String, Object> agentNotes(Map<String, Object> body) {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (Document note : notes.find(Filters.eq("ip", ip(body))).sort(Sorts.descending("time", "_id"))) {
+        for (Document note : notes.find(Filters.eq("ip", ip(body))).sort(Sorts.descending("time", "order"))) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("id", note.getString("_id"));
             entry.put("text", note.getString("text"));
