@@ -73,7 +73,12 @@ public final class CenterHttpServer extends VertxPlatformHttpServer {
     protected void startServer() throws Exception {
         Router router = VertxPlatformHttpRouter.lookup(getCamelContext(), VertxPlatformHttpRouter.getRouterNameFromPort(port));
         HttpErrorEnvelopes.install(router, limits);
+        // No upgrade to cleartext HTTP/2 (Vert.x's default): with it, one answer in a few hundred
+        // larger than 64 KiB (the API's document, an app package) reached the JDK's client, which
+        // asks for the upgrade by default, as bytes it read as malformed frames. Clients of the
+        // original speak HTTP/1.1; they are answered in it, the Upgrade header ignored.
         HttpServerOptions options = new HttpServerOptions()
+                .setHttp2ClearTextEnabled(false)
                 .setMaxInitialLineLength(limits.maxLineBytes())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxFormAttributeSize(limits.maxFormFieldBytes());
