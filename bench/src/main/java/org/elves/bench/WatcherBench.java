@@ -110,7 +110,9 @@ public final class WatcherBench {
             command.addAll(List.of("--" + name, String.valueOf(o.get(name))));
         }
         command.addAll(List.of("--mode", String.valueOf(mode)));
-        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // its log is kept only when it failed: the cause, where the figures cannot say it
+        Path log = java.nio.file.Files.createTempFile("watcher-bench-mode" + mode + "-", ".log");
+        Process child = new ProcessBuilder(command).redirectError(log.toFile()).start();
         long[] figures = null;
         try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
             for (String line; (line = lines.readLine()) != null; ) {
@@ -122,8 +124,10 @@ public final class WatcherBench {
             }
         }
         if (child.waitFor() != 0 || figures == null) {
-            throw new IllegalStateException("the " + MODES[mode] + " run ended with " + child.exitValue() + " and no figures");
+            throw new IllegalStateException("the " + MODES[mode] + " run ended with " + child.exitValue()
+                    + " and no figures; its log: " + log);
         }
+        java.nio.file.Files.delete(log);
         return figures;
     }
 

@@ -8,6 +8,9 @@ import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -19,9 +22,21 @@ import java.util.List;
  * read again.
  */
 final class LeanH2Backend extends H2Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(LeanH2Backend.class);
 
     LeanH2Backend(String file) {
-        super(file);
+        super(open(file));
+    }
+
+    /**
+     * As the backend opens it, and with a handler: H2 closes the store for good when a write in
+     * its background thread fails, and without a handler it says why nowhere; every later
+     * command then answers only "This store is closed".
+     */
+    private static MVStore open(String file) {
+        return new MVStore.Builder().fileName(file)
+                .backgroundExceptionHandler((thread, e) -> LOG.error("the embedded MongoDB's store {} failed", file, e))
+                .open();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.elves.center.watcher;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.mongodb.client.model.UpdateOneModel;
 import com.rabbitmq.client.Channel;
 import org.apache.camel.Exchange;
 import org.bson.Document;
@@ -89,20 +88,20 @@ public class TapBatch {
             return true;
         }
         List<Document> copies = new ArrayList<>();
-        List<UpdateOneModel<Document>> updates = new ArrayList<>();
+        List<TaskLogUpdates.Change> changes = new ArrayList<>();
         Map<String, List<Map<String, Object>>> events = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> outputs = new LinkedHashMap<>();
         for (Taken t : pending) {
             add(t, copies, events, outputs);
         }
         events.forEach((taskId, ofTask) -> {
-            UpdateOneModel<Document> update = TaskLogUpdates.of(taskId, ofTask);
-            if (update != null) {
-                updates.add(update);
+            TaskLogUpdates.Change change = TaskLogUpdates.of(taskId, ofTask);
+            if (change != null) {
+                changes.add(change);
             }
         });
         try {
-            store.write(copies, updates, outputs);
+            store.write(copies, changes, outputs);
         } catch (RuntimeException e) {
             long now = System.currentTimeMillis();
             if (now - lastFailureLogMs > 60_000) {

@@ -8,8 +8,9 @@ import org.bson.conversions.Bson;
 import org.elves.center.common.AgentSet;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,8 +19,8 @@ import static com.mongodb.client.model.Filters.eq;
 
 /**
  * A task's log record (collection {@code task_logs}, {@code _id} = the task id) is built from the
- * phase events the components send through the tap: each event is one upsert that notes the
- * phase's time, the fields the event knows and, where the phase changes it, the state. Every
+ * phase events the components send through the tap: a batch's events of a task note each phase's
+ * time, the fields the events know and, where a phase changes it, the state, in one write. Every
  * update is idempotent (a redelivered event changes nothing), and events may arrive in any order
  * (two Watchers, a redelivery): the earliest time wins for the start, the state list is kept in
  * time order when read.
@@ -39,23 +40,40 @@ final class TaskLogUpdates {
     }
 
     /**
-     * The one upsert of a task's events in a batch ({phase, at, phases?, fields...} each, in the
-     * order they came; {@code phases}: further phases the event reports, name → Unix ms); null when
-     * none names a known phase. One write per task and batch, not one per event.
+     * A task's events of one batch as one write: the record they make where there is none yet
+     * ({@code asNew}, inserted: most tasks' events all come in one batch) and the upsert that
+     * brings a record written before up to them (when the insert finds one). Both come from the
+     * same fold of the events, so either way the record is the same.
      */
-    static UpdateOneModel<Document> of(String taskId, List<Map<String, Object>> events) {
-        Map<String, Long> phases = new LinkedHashMap<>();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        List<Document> states = new ArrayList<>();
-        String terminal = null;
+    record Change(String taskId, Document asNew, UpdateOneModel<Document> upsert) {
+    }
+
+    /**
+     * The write of a task's events in a batch ({phase, at, phases?, fields...} each, in the order
+     * they came; {@code phases}: further phases the event reports, name → Unix ms); null when none
+     * names a known phase. One write per task and batch, not one per event.
+     */
+    static Change of(String taskId, List<Map<String, Object>> events) {
+        Fold fold = new Fold();
+        events.forEach(fold::add);
+        return fold.phases.isEmpty() ? null : new Change(taskId, fold.asNew(taskId), fold.upsert(taskId));
+    }
+
+    /** What a batch's events of one task say, merged: earliest time per phase, states, fields. */
+    private static final class Fold {
+        final Map<String, Long> phases = new LinkedHashMap<>();
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        final List<Document> states = new ArrayList<>();
+        String terminal;
         int progress = -1;
-        Long callback = null;
-        Long end = null;
-        boolean resultGiven = false;
-        boolean ended = false;
-        for (Map<String, Object> event : events) {
+        Long callback;
+        Long end;
+        boolean resultGiven;
+        boolean ended;
+
+        void add(Map<String, Object> event) {
             if (!(event.get("phase") instanceof String p) || !PHASES.contains(p)) {
-                continue;
+                return;
             }
             long at = event.get("at") instanceof Number n ? n.longValue() : System.currentTimeMillis();
             Map<String, Long> reached = new LinkedHashMap<>();
@@ -94,38 +112,83 @@ final class TaskLogUpdates {
                 }
             }
         }
-        if (phases.isEmpty()) {
-            return null;
+
+        Date start() {
+            return new Date(phases.values().stream().min(Long::compare).orElseThrow());
         }
-        List<Bson> updates = new ArrayList<>();
-        phases.forEach((phase, at) -> updates.add(Updates.min("phases." + phase, at)));
-        updates.add(Updates.min("starttime", new Date(phases.values().stream().min(Long::compare).orElseThrow())));
-        updates.add(Updates.max("last_at", new Date(phases.values().stream().max(Long::compare).orElseThrow())));
-        fields.forEach((name, value) -> updates.add(Updates.set(name, value)));
-        if (fields.get("agent_ip") instanceof String ip && AgentSet.isIp(ip)) {
-            // grants name networks: a range on the number answers them
-            updates.add(Updates.set("agent_ip_num", AgentSet.value(ip)));
+
+        Date last() {
+            return new Date(phases.values().stream().max(Long::compare).orElseThrow());
         }
-        if (callback != null) {
-            updates.add(Updates.min("agent_callback_time", new Date(callback)));
+
+        Long agentIpNumber() {
+            return fields.get("agent_ip") instanceof String ip && AgentSet.isIp(ip) ? AgentSet.value(ip) : null;
         }
-        if (end != null) {
-            updates.add(Updates.max("endtime", new Date(end)));
+
+        boolean stillRunning() {
+            return !resultGiven && !ended;
         }
-        if (!states.isEmpty()) {
-            updates.add(Updates.addEachToSet("states", states));
+
+        UpdateOneModel<Document> upsert(String taskId) {
+            List<Bson> updates = new ArrayList<>();
+            phases.forEach((phase, at) -> updates.add(Updates.min("phases." + phase, at)));
+            updates.add(Updates.min("starttime", start()));
+            updates.add(Updates.max("last_at", last()));
+            fields.forEach((name, value) -> updates.add(Updates.set(name, value)));
+            if (agentIpNumber() != null) {
+                // grants name networks: a range on the number answers them
+                updates.add(Updates.set("agent_ip_num", agentIpNumber()));
+            }
+            if (callback != null) {
+                updates.add(Updates.min("agent_callback_time", new Date(callback)));
+            }
+            if (end != null) {
+                updates.add(Updates.max("endtime", new Date(end)));
+            }
+            if (!states.isEmpty()) {
+                updates.add(Updates.addEachToSet("states", states));
+            }
+            if (terminal != null) {
+                updates.add(Updates.set("state", terminal));
+            }
+            if (progress >= 0) {
+                // a late "sent" must not undo a terminal state: the state is read from both (currentState)
+                updates.add(Updates.max("progress", progress));
+            }
+            if (stillRunning()) {
+                updates.add(Updates.setOnInsert("result_flag", 2));
+            }
+            return new UpdateOneModel<>(eq("_id", taskId), Updates.combine(updates), new UpdateOptions().upsert(true));
         }
-        if (terminal != null) {
-            updates.add(Updates.set("state", terminal));
+
+        /** The record {@link #upsert} makes when there is none: each operator applied to nothing. */
+        Document asNew(String taskId) {
+            Document record = new Document("_id", taskId).append("phases", new Document(new LinkedHashMap<>(phases)))
+                    .append("starttime", start()).append("last_at", last());
+            record.putAll(fields);
+            if (agentIpNumber() != null) {
+                record.append("agent_ip_num", agentIpNumber());
+            }
+            if (callback != null) {
+                record.append("agent_callback_time", new Date(callback));
+            }
+            if (end != null) {
+                record.append("endtime", new Date(end));
+            }
+            if (!states.isEmpty()) {
+                record.append("states", new ArrayList<>(new LinkedHashSet<>(states)));
+            }
+            if (terminal != null) {
+                record.append("state", terminal);
+            }
+            if (progress >= 0) {
+                record.append("progress", progress);
+            }
+            if (stillRunning()) {
+                record.append("result_flag", 2);
+            }
+            return record;
         }
-        if (progress >= 0) {
-            // a late "sent" must not undo a terminal state: the state is read from both (currentState)
-            updates.add(Updates.max("progress", progress));
-        }
-        if (!resultGiven && !ended) {
-            updates.add(Updates.setOnInsert("result_flag", 2));
-        }
-        return new UpdateOneModel<>(eq("_id", taskId), Updates.combine(updates), new UpdateOptions().upsert(true));
     }
 
     /** The state a phase means, or null when it leaves it as it was (authorised, stored, ...). */

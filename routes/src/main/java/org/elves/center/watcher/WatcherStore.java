@@ -9,7 +9,6 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
-import com.mongodb.client.model.UpdateOneModel;
 import org.bson.Document;
 
 import java.util.ArrayList;
@@ -50,24 +49,40 @@ public class WatcherStore {
         outputs.createIndex(Indexes.ascending("time"));
     }
 
-    /** One batch of the tap: the message copies (a copy stored before is skipped), the log updates in order, the outputs. */
-    void write(List<Document> messageCopies, List<UpdateOneModel<Document>> logUpdates,
+    /** One batch of the tap: the message copies (a copy stored before is skipped), the task records' changes, the outputs. */
+    void write(List<Document> messageCopies, List<TaskLogUpdates.Change> logChanges,
                Map<String, List<Map<String, Object>>> outputsByTask) {
-        if (!messageCopies.isEmpty()) {
-            try {
-                messages.insertMany(messageCopies, new InsertManyOptions().ordered(false));
-            } catch (MongoBulkWriteException e) {
-                boolean onlyRepeats = e.getWriteErrors().stream()
-                        .allMatch(w -> ErrorCategory.fromErrorCode(w.getCode()) == ErrorCategory.DUPLICATE_KEY);
-                if (!onlyRepeats) {
-                    throw e;
-                }
+        insertNew(messages, messageCopies);
+        if (!logChanges.isEmpty()) {
+            // a new record is one insert; an upsert of its ~20 operators cost the embedded store
+            // several times that, and most tasks' events all come in one batch
+            List<Integer> recorded = insertNew(logs, logChanges.stream().map(TaskLogUpdates.Change::asNew).toList());
+            if (!recorded.isEmpty()) {
+                logs.bulkWrite(recorded.stream().map(i -> logChanges.get(i).upsert()).toList(),
+                        new BulkWriteOptions().ordered(true));
             }
         }
-        if (!logUpdates.isEmpty()) {
-            logs.bulkWrite(logUpdates, new BulkWriteOptions().ordered(true));
-        }
         taskOutputs.recordAll(outputsByTask);
+    }
+
+    /** Inserts each document whose {@code _id} is new; the positions of those recorded already. */
+    private static List<Integer> insertNew(MongoCollection<Document> collection, List<Document> documents) {
+        if (documents.isEmpty()) {
+            return List.of();
+        }
+        try {
+            collection.insertMany(documents, new InsertManyOptions().ordered(false));
+            return List.of();
+        } catch (MongoBulkWriteException e) {
+            List<Integer> repeats = new ArrayList<>();
+            for (var error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+                repeats.add(error.getIndex());
+            }
+            return repeats;
+        }
     }
 
     /** One page of task records, newest (or oldest) first, and how many match in all. */

@@ -73,9 +73,9 @@ class WatcherStoreTest {
         for (Map<String, Object> e : events) {
             byTask.computeIfAbsent((String) e.get("id"), k -> new ArrayList<>()).add(e);
         }
-        List<com.mongodb.client.model.UpdateOneModel<Document>> updates = new ArrayList<>();
-        byTask.forEach((id, ofTask) -> updates.add(TaskLogUpdates.of(id, ofTask)));
-        store.write(List.of(), updates, Map.of());
+        List<TaskLogUpdates.Change> changes = new ArrayList<>();
+        byTask.forEach((id, ofTask) -> changes.add(TaskLogUpdates.of(id, ofTask)));
+        store.write(List.of(), changes, Map.of());
     }
 
     private void task(String id, String ip, String app, String authId, long at, boolean succeeded) {
