@@ -23,15 +23,19 @@ public final class SecretMasker {
     public static final String MASK = "***";
     /** Shorter values are left alone: masking "1" or "abc" everywhere would garble the output. */
     static final int MIN_VALUE_CHARS = 4;
-    public static final SecretMasker NONE = new SecretMasker(List.of(), null);
+    public static final SecretMasker NONE = new SecretMasker(List.of(), null, 0);
 
     /** Longest first, so a value containing another is masked whole. */
     private final List<String> values;
     private final Pattern assignment;
+    /** The last characters of a text in which a secret may begin and not be finished yet. */
+    private final int reach;
 
-    private SecretMasker(List<String> values, Pattern assignment) {
+    private SecretMasker(List<String> values, Pattern assignment, int longestName) {
         this.values = values;
         this.assignment = assignment;
+        // a name, a quote, a colon, blanks and a quote come before an assignment's value
+        this.reach = Math.max(values.isEmpty() ? 0 : values.get(0).length(), longestName + 8);
     }
 
     /**
@@ -60,7 +64,7 @@ public final class SecretMasker {
         }
         List<String> values = new ArrayList<>(found);
         values.sort(Comparator.comparingInt(String::length).reversed());
-        return new SecretMasker(values, assignmentOf(usable));
+        return new SecretMasker(values, assignmentOf(usable), usable.stream().mapToInt(String::length).max().orElse(0));
     }
 
     private static void collect(Object node, Set<String> lowerNames, Set<String> found) {
@@ -95,6 +99,36 @@ public final class SecretMasker {
     /** Whether this masker may change any text (the app names secrets). */
     public boolean masks() {
         return assignment != null;
+    }
+
+    /**
+     * Where a text whose continuation is not known yet may be cut so that masking each part alone
+     * masks every secret: before any secret that reaches into the last {@link #reach} characters
+     * or crosses the cut (a known value; a name with its value, which runs until a blank, quote,
+     * comma or &). 0 when no such place is left (one assignment's value runs over the whole text).
+     */
+    public int safeEnd(String text) {
+        int cut = Math.max(0, text.length() - reach);
+        boolean moved = true;
+        while (moved && cut > 0) {
+            moved = false;
+            for (String value : values) {
+                int at = text.indexOf(value, Math.max(0, cut - value.length() + 1));
+                if (at >= 0 && at < cut) {
+                    cut = at;
+                    moved = true;
+                }
+            }
+            Matcher m = assignment.matcher(text);
+            while (m.find() && m.start() < cut) {
+                if (m.end() > cut) {
+                    cut = m.start();
+                    moved = true;
+                }
+            }
+        }
+        // not between the two halves of a character beyond the BMP
+        return cut > 0 && Character.isLowSurrogate(text.charAt(cut)) ? cut - 1 : cut;
     }
 
     public String mask(String text) {

@@ -32,8 +32,14 @@ public final class TaskOutput {
     /**
      * With secrets to mask, an unfinished line waits for its end, up to this many bytes: masking
      * sees one chunk's text at a time, so a secret printed across two chunks would pass unmasked.
+     * A longer line goes up to where no secret can be cut ({@link SecretMasker#safeEnd}).
      */
     static final int HELD_LINE_BYTES = 4 * 1024;
+    /**
+     * An unfinished line with no such place (one name's value running on) goes whole at this
+     * size: held longer, a worker printing without end would hold its output back for ever.
+     */
+    static final int HELD_VALUE_BYTES = 64 * 1024;
 
     private final String taskId;
     private final SecretMasker masker;
@@ -144,7 +150,7 @@ public final class TaskOutput {
             byte[] bytes = concat(carry(s.stream), s.bytes, s.size);
             int whole = last ? bytes.length : wholeCharacters(bytes);
             if (!last && masker.masks()) {
-                whole = endOfLastLine(bytes, whole);
+                whole = beforeOpenSecret(bytes, whole);
             }
             setCarry(s.stream, Arrays.copyOfRange(bytes, whole, bytes.length));
             if (whole > 0) {
@@ -187,17 +193,26 @@ public final class TaskOutput {
 
     /**
      * Where the text sent now ends when secrets are masked: after its last line break, so that an
-     * unfinished line (which may hold the start of a secret) goes with the rest of it; the whole
-     * text when that line is longer than {@link #HELD_LINE_BYTES}. A line break is one byte that
-     * no UTF-8 character contains, so the cut is on a whole character.
+     * unfinished line (which may hold the start of a secret) goes with the rest of it. A line
+     * longer than {@link #HELD_LINE_BYTES} goes up to where its masker can cut it, whole past
+     * {@link #HELD_VALUE_BYTES}. A line break is one byte that no UTF-8 character contains, and
+     * the masker cuts between characters, so the cut is on a whole character.
      */
-    static int endOfLastLine(byte[] bytes, int whole) {
+    private int beforeOpenSecret(byte[] bytes, int whole) {
         for (int i = whole - 1; i >= 0 && whole - i <= HELD_LINE_BYTES; i--) {
             if (bytes[i] == '\n') {
                 return i + 1;
             }
         }
-        return whole <= HELD_LINE_BYTES ? 0 : whole;
+        if (whole <= HELD_LINE_BYTES) {
+            return 0;
+        }
+        String text = new String(bytes, 0, whole, UTF_8);
+        int safe = masker.safeEnd(text);
+        if (safe == 0) {
+            return whole > HELD_VALUE_BYTES ? whole : 0;
+        }
+        return text.substring(0, safe).getBytes(UTF_8).length;
     }
 
     private OutputChunk chunk(String stream, String maskedText, long at) {

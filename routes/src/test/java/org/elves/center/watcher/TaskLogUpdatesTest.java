@@ -3,13 +3,11 @@ package org.elves.center.watcher;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,22 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * yet, and as an upsert otherwise: the two must make the same record, from every kind of story,
  * and a later batch's upsert must carry either one on alike.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskLogUpdatesTest {
-    private final MongoServer server = new MongoServer(new MemoryBackend());
-    private MongoClient client;
-    private int db;
-
-    @BeforeAll
-    void start() {
-        client = MongoClients.create(server.bindAndGetConnectionString());
-    }
-
-    @AfterAll
-    void stop() {
-        client.close();
-        server.shutdown();
-    }
+    private MongoDatabase mongo;
+    private int collections;
 
     private static Map<String, Object> event(String phase, long at, Object... fields) {
         Map<String, Object> e = new LinkedHashMap<>();
@@ -69,31 +54,35 @@ class TaskLogUpdatesTest {
 
     @Test
     void anInsertedNewRecordEqualsWhatItsUpsertMakesOfNothing() {
-        for (List<Map<String, Object>> story : STORIES) {
-            TaskLogUpdates.Change change = TaskLogUpdates.of("T", story);
-            MongoCollection<Document> upserted = collection();
-            MongoCollection<Document> inserted = collection();
-            upserted.bulkWrite(List.of(change.upsert()));
-            inserted.insertOne(change.asNew());
-            assertEquals(upserted.find(eq("_id", "T")).first(), inserted.find(eq("_id", "T")).first(), story::toString);
-        }
+        onEmptyMongo(() -> {
+            for (List<Map<String, Object>> story : STORIES) {
+                TaskLogUpdates.Change change = TaskLogUpdates.of("T", story);
+                MongoCollection<Document> upserted = collection();
+                MongoCollection<Document> inserted = collection();
+                upserted.bulkWrite(List.of(change.upsert()));
+                inserted.insertOne(change.asNew());
+                assertEquals(upserted.find(eq("_id", "T")).first(), inserted.find(eq("_id", "T")).first(), story::toString);
+            }
+        });
     }
 
     @Test
     void aLaterBatchCarriesAnInsertedRecordOnAsAnUpsertedOne() {
         List<Map<String, Object>> later = List.of(event("finished", 60, "result_flag", 1, "state", "succeeded"),
                 event("accepted", 5), event("processor_called", 70, "processor_sync_flag", 1));
-        for (List<Map<String, Object>> story : STORIES) {
-            TaskLogUpdates.Change first = TaskLogUpdates.of("T", story);
-            MongoCollection<Document> upserted = collection();
-            MongoCollection<Document> inserted = collection();
-            upserted.bulkWrite(List.of(first.upsert(), TaskLogUpdates.of("T", later).upsert()));
-            inserted.insertOne(first.asNew());
-            inserted.bulkWrite(List.of(TaskLogUpdates.of("T", later).upsert()));
-            Document record = inserted.find(eq("_id", "T")).first();
-            assertEquals(upserted.find(eq("_id", "T")).first(), record, story::toString);
-            assertEquals(5L, ((Document) record.get("phases")).getLong("accepted"), "the earliest time wins");
-        }
+        onEmptyMongo(() -> {
+            for (List<Map<String, Object>> story : STORIES) {
+                TaskLogUpdates.Change first = TaskLogUpdates.of("T", story);
+                MongoCollection<Document> upserted = collection();
+                MongoCollection<Document> inserted = collection();
+                upserted.bulkWrite(List.of(first.upsert(), TaskLogUpdates.of("T", later).upsert()));
+                inserted.insertOne(first.asNew());
+                inserted.bulkWrite(List.of(TaskLogUpdates.of("T", later).upsert()));
+                Document record = inserted.find(eq("_id", "T")).first();
+                assertEquals(upserted.find(eq("_id", "T")).first(), record, story::toString);
+                assertEquals(5L, ((Document) record.get("phases")).getLong("accepted"), "the earliest time wins");
+            }
+        });
     }
 
     @Test
@@ -105,6 +94,17 @@ class TaskLogUpdatesTest {
     }
 
     private MongoCollection<Document> collection() {
-        return client.getDatabase("t" + (db++)).getCollection("task_logs");
+        return mongo.getCollection("task_logs_" + (collections++));
+    }
+
+    /** Runs the test against an empty in-memory mongo-java-server. */
+    private void onEmptyMongo(Runnable test) {
+        MongoServer server = new MongoServer(new MemoryBackend());
+        try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
+            mongo = client.getDatabase("watcher");
+            test.run();
+        } finally {
+            server.shutdown();
+        }
     }
 }
