@@ -303,12 +303,15 @@ class PackagesTest {
         if (p.waitFor(20, TimeUnit.SECONDS)) {
             return;
         }
+        // into a file, waited for with a bound: a JVM that ignores signals may not answer jcmd either
+        Path threads = Files.createTempFile(log.getParent(), "threads", ".txt");
         Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(p.pid()), "Thread.print").redirectErrorStream(true).start();
-        String threads = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        dump.waitFor(30, TimeUnit.SECONDS);
-        fail("not stopped within the unit's TimeoutStopSec\n--- its threads:\n" + threads + "\n--- its log:\n"
-                + Files.readString(log));
+                String.valueOf(p.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(threads.toFile()).start();
+        if (!dump.waitFor(30, TimeUnit.SECONDS)) {
+            dump.destroyForcibly();
+        }
+        fail("not stopped within the unit's TimeoutStopSec\n--- its threads:\n" + Files.readString(threads)
+                + "\n--- its log:\n" + Files.readString(log));
     }
 
     private static void deleteNamespace() {
